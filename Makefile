@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+export DJANGO_SETTINGS_MODULE ?= involvement.settings.development
+
+.PHONY: run test install lint check clean
+
+## run: set everything up, load demo data, start the web server, worker and scheduler
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --port $(PORT)
+	PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+## test: install what is missing and run every test
+test: install
+	DJANGO_SETTINGS_MODULE=involvement.settings.test $(BIN)/pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## lint: ruff over the whole project
+lint: install
+	$(BIN)/ruff check .
+
+## check: the production checks CI runs besides the tests
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	MFA_ENCRYPTION_KEY=$$($(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+	DATABASE_URL=sqlite:///var/check.sqlite3 REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=portal.example.nhs.uk \
+	DJANGO_SETTINGS_MODULE=involvement.settings.production \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/ .pytest_cache

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from members.roles import is_commissioner, is_coordinator
+
+from .models import cached_profile_and_signposts
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _navigation(request) -> list[NavItem]:
+    user = request.user
+    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    if user.is_authenticated:
+        if is_coordinator(user):
+            items.append(("Admin", reverse("admin:index")))
+        items.append(("Account", reverse("account_email")))
+        if is_coordinator(user) or is_commissioner(user):
+            items.append(("Two-step security", reverse("mfa_index")))
+        items.append(("Log out", reverse("account_logout")))
+    else:
+        items.append(("Join the group", reverse("account_signup")))
+        items.append(("Log in", reverse("account_login")))
+    path = request.path
+    return [
+        NavItem(label, url, current=(path == url if url == "/" else path.startswith(url)))
+        for label, url in items
+    ]
+
+
+def portal(request) -> dict:
+    """What the shared layout needs on every page: the group, its signposts, the navigation."""
+    data = cached_profile_and_signposts()
+    return {
+        "group_profile": data["profile"],
+        "crisis_signposts": data["crisis_signposts"],
+        "navigation": _navigation(request) if hasattr(request, "user") else [],
+    }

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import models
+
+PROFILE_CACHE_KEY = "involvement:group-profile:v1"
+
+
+class GroupProfile(models.Model):
+    """The group's own details, edited by coordinators in the admin.
+
+    There is one profile. Everything a page says about the group — its name,
+    contacts, when it meets, where to get help — comes from here, never from
+    template text.
+    """
+
+    name = models.CharField(max_length=120, default="Perinatal Involvement Group")
+    short_name = models.CharField(
+        max_length=40,
+        default="Involvement group",
+        help_text=(
+            "Used in email subjects and calendar entries, which show on lock screens and shared "
+            "calendars. Keep it discreet: do not mention mental health."
+        ),
+    )
+    service_name = models.CharField(
+        max_length=120,
+        default="Perinatal involvement",
+        help_text="Shown in the header of every page.",
+    )
+    about = models.TextField(
+        blank=True,
+        help_text="What the group does, in plain English. Shown on the home page. Blank lines start new paragraphs.",
+    )
+    meeting_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For example: Every other month, on the second Tuesday, 10am to 12 noon.",
+    )
+    what_to_expect = models.TextField(
+        blank=True,
+        help_text="Practical details: children welcome, parking, expenses. Blank lines start new paragraphs.",
+    )
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_hours = models.CharField(
+        max_length=120, blank=True, help_text="When the phone is answered, for example: Monday to Friday, 9am to 5pm."
+    )
+    postal_address = models.TextField(blank=True)
+    quick_exit_url = models.URLField(
+        default="https://www.bbc.co.uk/weather",
+        help_text="Where 'Leave this page quickly' goes. Choose a neutral, everyday website.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "group profile"
+        verbose_name_plural = "group profile"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> GroupProfile:
+        profile, _ = cls.objects.get_or_create(pk=1)
+        return profile
+
+
+class Signpost(models.Model):
+    """Somewhere to turn for help: shown in the footer (crisis) or after meetings (support)."""
+
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", "Urgent help in a crisis"
+        SUPPORT = "support", "Support after a meeting"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUPPORT, db_index=True)
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    text_message = models.CharField(
+        max_length=80, blank=True, help_text="For example: Text SHOUT to 85258."
+    )
+    url = models.URLField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def cached_profile_and_signposts() -> dict:
+    """The profile and active crisis signposts every page shows, cached until one is edited."""
+    data = cache.get(PROFILE_CACHE_KEY)
+    if data is None:
+        data = {
+            "profile": GroupProfile.load(),
+            "crisis_signposts": list(
+                Signpost.objects.filter(kind=Signpost.Kind.CRISIS, is_active=True)
+            ),
+        }
+        cache.set(PROFILE_CACHE_KEY, data, 600)
+    return data

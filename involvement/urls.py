@@ -1,0 +1,24 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin's login is allauth's, so the same rate limits and two-factor step apply.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Perinatal involvement: staff"
+admin.site.site_title = "Perinatal involvement staff"
+admin.site.index_title = "Run the group"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "involvement.errors.bad_request"
+handler403 = "involvement.errors.permission_denied"
+handler404 = "involvement.errors.page_not_found"
+handler500 = "involvement.errors.server_error"

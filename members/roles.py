@@ -1,0 +1,35 @@
+"""Roles are Django groups, created by a migration. These helpers answer who is what."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+COORDINATORS = "Coordinators"
+COMMISSIONERS = "Commissioners"
+ALL_ROLE_GROUPS = (COORDINATORS, COMMISSIONERS)
+
+
+def _group_names(user) -> set[str]:
+    # Cached on the user object: the header and the MFA middleware both ask on every request.
+    if not hasattr(user, "_role_group_names"):
+        user._role_group_names = set(user.groups.values_list("name", flat=True))
+    return user._role_group_names
+
+
+def is_coordinator(user) -> bool:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.is_staff and COORDINATORS in _group_names(user))
+
+
+def is_commissioner(user) -> bool:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    return COMMISSIONERS in _group_names(user)
+
+
+def requires_mfa(user) -> bool:
+    """Staff (anyone who can reach the admin) and commissioners must use two-factor authentication."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or bool(_group_names(user) & set(ALL_ROLE_GROUPS))

@@ -1,0 +1,30 @@
+// "Leave this page quickly": replaces the current page in the tab's history with
+// a neutral website, so pressing Back does not return to this page. Without
+// JavaScript the control is an ordinary link to the same website.
+const EXIT_SELECTOR = '[data-quick-exit]'
+
+function leave (url) {
+  document.body.classList.add('portal-quick-exit--leaving')
+  document.title = 'Loading'
+  window.location.replace(url)
+}
+
+document.addEventListener('click', (event) => {
+  const link = event.target.closest(EXIT_SELECTOR)
+  if (!link) return
+  event.preventDefault()
+  leave(link.href)
+})
+
+// Pressing Shift three times in a row (within two seconds) also leaves.
+let shiftPresses = []
+document.addEventListener('keyup', (event) => {
+  if (event.key !== 'Shift') return
+  const now = Date.now()
+  shiftPresses = shiftPresses.filter((time) => now - time < 2000)
+  shiftPresses.push(now)
+  if (shiftPresses.length >= 3) {
+    const link = document.querySelector(EXIT_SELECTOR)
+    if (link) leave(link.href)
+  }
+})
