@@ -7,7 +7,7 @@ PORT ?= 8000
 
 export DJANGO_SETTINGS_MODULE ?= involvement.settings.development
 
-.PHONY: run test install lint check clean
+.PHONY: run test install lint check clean demo-code
 
 ## run: set everything up, load demo data, start the web server, worker and scheduler
 run: install
@@ -46,3 +46,7 @@ check: install
 
 clean:
 	rm -rf var/ .pytest_cache
+
+## demo-code: the current two-step code for the demo coordinator and commissioner
+demo-code:
+	@$(BIN)/python manage.py demo_code

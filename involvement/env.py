@@ -67,6 +67,6 @@ def env_database(name: str, default: str | object = _MISSING) -> dict:
         config = environ.Env.db_url_config(value)
     except Exception as exc:  # environ raises several kinds for a malformed URL
         raise ImproperlyConfigured(f"{name} is not a database URL: {exc}") from None
-    if not config.get("ENGINE"):
+    if "." not in config.get("ENGINE", ""):  # environ passes an unknown scheme through as-is
         raise ImproperlyConfigured(f"{name} uses an unknown database scheme: {value!r}.")
     return config

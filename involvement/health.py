@@ -33,8 +33,8 @@ def broker_status(timeout: float = 2.0) -> str:
             client = getattr(conn.default_channel, "client", None)
             if client is not None:
                 client.ping()
-    except Exception:  # kombu raises transport-specific errors
-        logger.warning("Health check: broker unreachable", exc_info=True)
+    except Exception as exc:  # kombu raises transport-specific errors
+        logger.warning("Health check: broker unreachable: %s", exc)
         return "unavailable"
     return "ok"
 

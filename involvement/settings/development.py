@@ -19,3 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 
 for folder in ("cache", "media", "emails", "celery/queue", "celery/processed", "celery/results"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
+
+# Lets `manage.py demo_code` print the demo staff accounts' two-step code.
+DEMO_TOOLS_ENABLED = True

@@ -1,0 +1,102 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from involvement.env import env_bool, env_database, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("value,expected", [("1", True), ("true", True), ("Yes", True), ("0", False), ("off", False)])
+def test_env_bool_reads_common_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("FLAG", value)
+    assert env_bool("FLAG") is expected
+
+
+def test_env_bool_fails_loudly_on_anything_else(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be true or false"):
+        env_bool("FLAG")
+
+
+def test_env_int_fails_loudly_on_a_bad_number(monkeypatch):
+    monkeypatch.setenv("COUNT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="COUNT must be a whole number"):
+        env_int("COUNT")
+    monkeypatch.setenv("COUNT", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("COUNT", minimum=0)
+
+
+def test_a_missing_required_variable_is_named(monkeypatch):
+    monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="NOT_SET_ANYWHERE"):
+        env_str("NOT_SET_ANYWHERE")
+
+
+def test_env_list_and_database(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+    monkeypatch.setenv("DB", "postgres://portal:secret@db:5432/portal")
+    config = env_database("DB")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "portal"
+    monkeypatch.setenv("DB", "nosuchdb://x")
+    with pytest.raises(ImproperlyConfigured):
+        env_database("DB")
+
+
+def _production_env(**overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MFA_ENCRYPTION_KEY", "VAR_DIR"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="involvement.settings.production",
+        SECRET_KEY="a-production-like-secret-" + "x" * 40 + "-0123456789",
+        MFA_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/portal",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        ALLOWED_HOSTS="portal.example.nhs.uk",
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_redis():
+    result = _manage("check", env=_production_env(REDIS_URL=None))
+    assert result.returncode != 0
+    assert "Set REDIS_URL in production" in result.stderr
+
+
+def test_production_settings_refuse_debug():
+    result = _manage("check", env=_production_env(DEBUG="true"))
+    assert result.returncode != 0
+    assert "DEBUG must be off in production" in result.stderr
+
+
+def test_debug_is_off_unless_set(settings):
+    assert "DEBUG" in os.environ or settings.DEBUG is False
+
+
+def test_times_are_stored_in_utc_and_shown_in_london(settings):
+    assert settings.USE_TZ is True
+    assert settings.TIME_ZONE == "Europe/London"

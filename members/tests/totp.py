@@ -1,0 +1,16 @@
+"""Helpers for tests that log in with two-step authentication."""
+
+import time
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def activate_totp(user, secret: str = TEST_TOTP_SECRET) -> None:
+    TOTP.activate(user, secret)
+
+
+def current_code(secret: str = TEST_TOTP_SECRET) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))

@@ -1,0 +1,64 @@
+"""The "Leave this page quickly" control: the first thing after the skip link for keyboard
+users, it goes to the group's neutral website, and Back does not return to the portal.
+Pressing Shift three times does the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import QUICK_EXIT_URL, START_URL
+
+pytestmark = pytest.mark.browser
+
+PAGES = [pytest.param("/", id="home"), pytest.param("/accounts/login/", id="log-in")]
+
+
+def open_after_neutral_page(page, url: str) -> None:
+    """Build a history like a real visitor's: some other site first, then the portal."""
+    page.goto(START_URL)
+    page.goto(url)
+    assert page.locator("[data-quick-exit]").count() == 1, f"no quick-exit control on {url}"
+
+
+def assert_left_without_trace(page, portal: str) -> None:
+    page.wait_for_url(QUICK_EXIT_URL)
+    assert page.title() == "Weather"
+    page.go_back()
+    assert page.url == START_URL, f"Back returned to {page.url}, not to the page before the portal"
+    assert not page.url.startswith(portal)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_quick_exit_is_the_first_tab_stop_after_the_skip_link(page, portal, path):
+    page.goto(f"{portal}{path}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-skip-link')"), (
+        "first Tab should reach the skip link, reached: " + page.evaluate("document.activeElement.outerHTML")
+    )
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')"), (
+        "second Tab should reach 'Leave this page quickly', reached: " + page.evaluate("document.activeElement.outerHTML")
+    )
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Leave this page quickly"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pressing_enter_on_quick_exit_leaves_and_back_does_not_return(page, portal, path):
+    open_after_neutral_page(page, f"{portal}{path}")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')")
+    page.keyboard.press("Enter")
+    assert_left_without_trace(page, portal)
+
+
+def test_pressing_shift_three_times_leaves_and_back_does_not_return(page, portal):
+    open_after_neutral_page(page, f"{portal}/")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    assert_left_without_trace(page, portal)
+
+
+def test_quick_exit_goes_to_the_website_set_in_the_group_profile(page, portal, group_profile):
+    page.goto(f"{portal}/")
+    assert page.locator("[data-quick-exit]").get_attribute("href") == group_profile.quick_exit_url == QUICK_EXIT_URL
