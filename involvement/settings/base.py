@@ -12,6 +12,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 
 from involvement.env import env_bool, env_database, env_int, env_list, env_str
+from involvement.schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -225,11 +226,12 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
@@ -238,8 +240,9 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # The one schedule of periodic jobs (see involvement/schedule.py).
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
-LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 if LOG_FORMAT not in {"text", "json"}:
     from django.core.exceptions import ImproperlyConfigured
 

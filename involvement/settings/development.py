@@ -9,6 +9,7 @@ os.environ.setdefault("SECRET_KEY", "development-only-not-secret-0123456789-abcd
 # A fixed Fernet key so a demo database keeps working across restarts. Never used in production.
 os.environ.setdefault("MFA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE=")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+os.environ.setdefault("LOG_FORMAT", "text")
 
 from .base import *  # noqa: E402,F403
 from .base import VAR_DIR  # noqa: E402
@@ -17,7 +18,7 @@ from .base import VAR_DIR  # noqa: E402
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-for folder in ("cache", "media", "emails", "celery/queue", "celery/processed", "celery/results"):
+for folder in ("cache", "media", "emails", "celery/queue", "celery/processed", "celery/results", "celery/control"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 
 # Lets `manage.py demo_code` print the demo staff accounts' two-step code.

@@ -11,6 +11,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("MFA_ENCRYPTION_KEY", "dGVzdC1vbmx5LW5vdC1zZWNyZXQta2V5LTAxMjM0NTY=")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
+os.environ.setdefault("LOG_FORMAT", "text")
 
 from .base import *  # noqa: E402,F403
 from .base import REDIS_URL, VAR_DIR  # noqa: E402
@@ -30,5 +31,5 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + "/15"
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 
-for folder in ("cache", "media", "emails", "celery/queue", "celery/processed", "celery/results"):
+for folder in ("cache", "media", "emails", "celery/queue", "celery/processed", "celery/results", "celery/control"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)

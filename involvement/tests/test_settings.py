@@ -100,3 +100,14 @@ def test_debug_is_off_unless_set(settings):
 def test_times_are_stored_in_utc_and_shown_in_london(settings):
     assert settings.USE_TZ is True
     assert settings.TIME_ZONE == "Europe/London"
+
+
+def test_every_environment_variable_the_settings_read_is_documented_in_env_example():
+    import re
+
+    read = set()
+    for path in (ROOT / "involvement" / "settings").glob("*.py"):
+        read |= set(re.findall(r"env_(?:str|bool|int|list|database)\(\s*[\"']([A-Z_]+)", path.read_text()))
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert read, "found no settings read from the environment"
+    assert read - documented == set()
