@@ -44,3 +44,13 @@ def portal(request) -> dict:
         "crisis_signposts": data["crisis_signposts"],
         "navigation": _navigation(request) if hasattr(request, "user") else [],
     }
+
+
+def email_context() -> dict:
+    """What every email needs about the group (its names and contacts), for senders in any app.
+
+    Settings point EMAIL_CONTEXT_FUNCTION here, so apps that must not import `involvement`
+    can still sign their emails with the group's details.
+    """
+    data = cached_profile_and_signposts()
+    return {"group_profile": data["profile"], "crisis_signposts": data["crisis_signposts"]}

@@ -9,11 +9,22 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return True
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails are signed with the group's own name and contacts."""
+        context = {**import_string(settings.EMAIL_CONTEXT_FUNCTION)(), **context}
+        super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject: str) -> str:
+        # Subjects show on lock screens: the group's discreet short name, nothing more.
+        short_name = import_string(settings.EMAIL_CONTEXT_FUNCTION)()["group_profile"].short_name
+        return f"{subject} – {short_name}"
 
 
 class EncryptingMFAAdapter(DefaultMFAAdapter):

@@ -138,6 +138,8 @@ ACCOUNT_RATE_LIMITS = {
     ),
 }
 ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
+# Gives every email the group's names and contacts (see involvement/context_processors.py).
+EMAIL_CONTEXT_FUNCTION = "involvement.context_processors.email_context"
 
 MFA_ADAPTER = "members.adapters.EncryptingMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -30,6 +30,11 @@ def test_sign_up_sends_a_verification_email_then_confirming_allows_log_in(anonym
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.member@example.org"]
+    # Subjects show on lock screens: the group's discreet short name, never "mental health".
+    assert message.subject == "Confirm your email address – Involvement group"
+    assert "mental health" not in (message.subject + message.body).lower()
+    assert message.body.startswith("Hello Nia Brown,")
+    assert "Perinatal Involvement Group" in message.body
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", message.body).group(1)
 
     # Before confirming, logging in only says to check the inbox.
@@ -78,6 +83,7 @@ def test_password_reset_email_links_to_a_page_that_sets_a_new_password(anonymous
     anonymous.post(reverse("account_reset_password"), {"email": member.email})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [member.email]
+    assert mail.outbox[0].subject == "Reset your password – Involvement group"
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+)", mail.outbox[0].body).group(1)
 
     response = anonymous.get(link, follow=True)
