@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "involvement.staticfiles.PortalStaticFilesConfig",
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -237,7 +237,7 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
-    # The filesystem transport has no broadcast exchange for remote control.
+    # Remote control (inspect, broadcast) is not needed on one machine; see docs/decisions/0001.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

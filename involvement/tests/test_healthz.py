@@ -26,9 +26,11 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, broker_at):
     assert body == {**body, "status": "unavailable", "broker": "unavailable", "database": "ok"}
 
 
-def test_healthz_is_200_with_the_embedded_broker(client, settings):
-    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        pytest.skip("REDIS_URL is set; the Redis case is tested below")
+def test_healthz_is_200_with_the_embedded_broker(client, broker_at, tmp_path):
+    broker_at(
+        "filesystem://localhost//",
+        {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path), "control_folder": str(tmp_path)},
+    )
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"

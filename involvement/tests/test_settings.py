@@ -55,7 +55,16 @@ def _production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MFA_ENCRYPTION_KEY", "VAR_DIR"}
+        if key
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "MFA_ENCRYPTION_KEY",
+            "VAR_DIR",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; check --deploy warns on it
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="involvement.settings.production",
