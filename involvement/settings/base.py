@@ -137,7 +137,9 @@ ACCOUNT_RATE_LIMITS = {
         f"/{env_int('LOGIN_ATTEMPTS_TIMEOUT_SECONDS', 300, minimum=1)}s/key"
     ),
 }
-ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm", "signup": "members.forms.SignupForm"}
+# Phones are often shared: a session ends when the browser closes, and after inactivity.
+ACCOUNT_SESSION_REMEMBER = False
 # Gives every email the group's names and contacts (see involvement/context_processors.py).
 EMAIL_CONTEXT_FUNCTION = "involvement.context_processors.email_context"
 
@@ -170,7 +172,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        # NHS.UK frontend's CSS loads the Frutiger web fonts from the NHS asset host.
+        "font-src": [SELF, "https://assets.nhs.uk"],
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

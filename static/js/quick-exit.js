@@ -16,10 +16,14 @@ document.addEventListener('click', (event) => {
   leave(link.href)
 })
 
-// Pressing Shift three times in a row (within two seconds) also leaves.
+// Pressing Shift three times in a row (within two seconds) also leaves. Any other key
+// in between starts the count again, so typing capital letters in a form does not.
 let shiftPresses = []
 document.addEventListener('keyup', (event) => {
-  if (event.key !== 'Shift') return
+  if (event.key !== 'Shift') {
+    shiftPresses = []
+    return
+  }
   const now = Date.now()
   shiftPresses = shiftPresses.filter((time) => now - time < 2000)
   shiftPresses.push(now)

@@ -37,8 +37,7 @@ def assert_no_axe_violations(page) -> None:
     page.wait_for_load_state("load")
     violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, (
-        f"axe-core found {len(violations)} accessibility problem(s) on {page.url}:\n"
-        + describe_violations(violations)
+        f"axe-core found {len(violations)} accessibility problem(s) on {page.url}:\n" + describe_violations(violations)
     )
 
 
@@ -50,7 +49,8 @@ def assert_no_sideways_scrolling(page, viewport) -> None:
                 .filter(el => el.getBoundingClientRect().right > limit + 0.5)
                 .slice(0, 10)
                 .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                     + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                     + (typeof el.className === 'string' && el.className.trim()
+                        ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
                      + ' right=' + Math.round(el.getBoundingClientRect().right))""",
             viewport["width"],
         )
@@ -61,11 +61,20 @@ def assert_no_sideways_scrolling(page, viewport) -> None:
 
 
 def assert_portal_styles_loaded(page) -> None:
-    """The NHS.UK stylesheet really applied (a 404 or a CSP block would leave the page unstyled)."""
-    header_colour = page.evaluate("getComputedStyle(document.querySelector('.nhsuk-header')).backgroundColor")
-    assert header_colour == "rgb(0, 94, 184)", f"NHS.UK CSS not applied: header background is {header_colour}"
-    quick_exit_colour = page.evaluate("getComputedStyle(document.querySelector('[data-quick-exit]')).backgroundColor")
-    assert quick_exit_colour == "rgb(213, 40, 27)", f"portal.css not applied: quick exit is {quick_exit_colour}"
+    """The page uses the portal layout and its stylesheets really applied (a 404 or a CSP block
+    would leave the page unstyled, and axe would be checking the wrong colours)."""
+    colours = page.evaluate(
+        """() => Object.fromEntries(['.nhsuk-header', '[data-quick-exit]'].map(selector => {
+            const element = document.querySelector(selector)
+            return [selector, element && getComputedStyle(element).backgroundColor]
+        }))"""
+    )
+    assert colours[".nhsuk-header"] == "rgb(0, 94, 184)", (
+        f"{page.url}: NHS.UK header missing or nhsuk-frontend CSS not applied ({colours})"
+    )
+    assert colours["[data-quick-exit]"] == "rgb(213, 40, 27)", (
+        f"{page.url}: quick-exit control missing or portal.css not applied ({colours})"
+    )
 
 
 def check_page(page, viewport) -> None:

@@ -37,7 +37,8 @@ def test_quick_exit_is_the_first_tab_stop_after_the_skip_link(page, portal, path
     )
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')"), (
-        "second Tab should reach 'Leave this page quickly', reached: " + page.evaluate("document.activeElement.outerHTML")
+        "second Tab should reach 'Leave this page quickly', reached: "
+        + page.evaluate("document.activeElement.outerHTML")
     )
     assert page.evaluate("document.activeElement.textContent.trim()") == "Leave this page quickly"
 
@@ -62,3 +63,13 @@ def test_pressing_shift_three_times_leaves_and_back_does_not_return(page, portal
 def test_quick_exit_goes_to_the_website_set_in_the_group_profile(page, portal, group_profile):
     page.goto(f"{portal}/")
     assert page.locator("[data-quick-exit]").get_attribute("href") == group_profile.quick_exit_url == QUICK_EXIT_URL
+
+
+def test_typing_capital_letters_in_a_form_does_not_leave(page, portal):
+    page.goto(f"{portal}/accounts/signup/")
+    page.locator("input[name=name]").focus()
+    for letter in "AMY":
+        page.keyboard.press(f"Shift+{letter}")
+    assert page.url == f"{portal}/accounts/signup/", "typing capital letters triggered the quick exit"
+    assert not page.evaluate("document.body.classList.contains('portal-quick-exit--leaving')")
+    assert page.locator("input[name=name]").input_value() == "AMY"
