@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from crispy_forms.helper import FormHelper
@@ -16,68 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 
 from members.forms_nhsuk import DateInputField
+from members.tests.html import Page, classes, described_by, text
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 CONTROLS = {"input", "select", "textarea"}
-
-
-class Page(HTMLParser):
-    """Every element in order, with its attributes and its text (the text of all it contains)."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.html = html
-        self.elements: list[dict] = []
-        self._open: list[dict] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "text": "", "parents": list(self._open)}
-        self.elements.append(element)
-        if tag not in VOID:
-            self._open.append(element)
-
-    def handle_endtag(self, tag):
-        for index in range(len(self._open) - 1, -1, -1):
-            if self._open[index]["tag"] == tag:
-                del self._open[index:]
-                break
-
-    def handle_data(self, data):
-        for element in self._open:
-            element["text"] += data
-
-    def all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list[dict]:
-        found = []
-        for element in self.elements:
-            if tag and element["tag"] != tag:
-                continue
-            if cls and cls not in element["attrs"].get("class", "").split():
-                continue
-            if any(element["attrs"].get(k.replace("_", "-")) != v for k, v in attrs.items()):
-                continue
-            found.append(element)
-        return found
-
-    def one(self, tag: str | None = None, cls: str | None = None, **attrs) -> dict:
-        found = self.all(tag, cls, **attrs)
-        assert len(found) == 1, f"expected one {tag or ''}.{cls or ''} {attrs}, found {len(found)}"
-        return found[0]
-
-    def by_id(self, id_: str) -> dict:
-        return self.one(id=id_)
-
-
-def text(element) -> str:
-    return " ".join(element["text"].split())
-
-
-def described_by(element) -> list[str]:
-    return element["attrs"].get("aria-describedby", "").split()
-
-
-def classes(element) -> list[str]:
-    return element["attrs"].get("class", "").split()
 
 
 class EverythingForm(forms.Form):
