@@ -16,6 +16,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return True
 
+    def save_user(self, request, user, form, commit=True):
+        """Everyone who signs up joins as a member (status "interested" until onboarding is done)."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            from .services import get_or_create_member
+
+            get_or_create_member(user)
+        return user
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails are signed with the group's own name and contacts."""
         context = {**import_string(settings.EMAIL_CONTEXT_FUNCTION)(), **context}
