@@ -9,6 +9,7 @@ class GroupProfileAdmin(admin.ModelAdmin):
         ("Names", {"fields": ["name", "short_name", "service_name"]}),
         ("About the group", {"fields": ["about", "meeting_pattern", "what_to_expect"]}),
         ("Contact details", {"fields": ["contact_email", "contact_phone", "contact_hours", "postal_address"]}),
+        ("Meeting messages", {"fields": ["reminder_offset_days", "debrief_delay_minutes"]}),
         ("Safety", {"fields": ["quick_exit_url"]}),
     ]
 

@@ -53,4 +53,8 @@ def email_context() -> dict:
     can still sign their emails with the group's details.
     """
     data = cached_profile_and_signposts()
-    return {"group_profile": data["profile"], "crisis_signposts": data["crisis_signposts"]}
+    return {
+        "group_profile": data["profile"],
+        "crisis_signposts": data["crisis_signposts"],
+        "support_signposts": data["support_signposts"],
+    }

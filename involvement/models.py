@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
-PROFILE_CACHE_KEY = "involvement:group-profile:v1"
+PROFILE_CACHE_KEY = "involvement:group-profile:v2"
+
+
+def validate_day_offsets(value: str) -> None:
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() and 0 < int(part) <= 60 for part in parts):
+        raise ValidationError("Enter whole numbers of days from 1 to 60, separated by commas, for example 7,1.")
 
 
 class GroupProfile(models.Model):
@@ -47,6 +55,18 @@ class GroupProfile(models.Model):
         max_length=120, blank=True, help_text="When the phone is answered, for example: Monday to Friday, 9am to 5pm."
     )
     postal_address = models.TextField(blank=True)
+    reminder_offset_days = models.CharField(
+        "send meeting reminders this many days before",
+        max_length=40,
+        default="7,1",
+        validators=[validate_day_offsets],
+        help_text="Whole days, separated by commas. For example: 7,1 sends a week before and the day before.",
+    )
+    debrief_delay_minutes = models.PositiveSmallIntegerField(
+        "send the debrief message this many minutes after a meeting ends",
+        default=60,
+        validators=[MaxValueValidator(7 * 24 * 60)],
+    )
     quick_exit_url = models.URLField(
         default="https://www.bbc.co.uk/weather",
         help_text="Where 'Leave this page quickly' goes. Choose a neutral, everyday website.",
@@ -63,6 +83,11 @@ class GroupProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """The reminder offsets in days, largest first, without repeats."""
+        return sorted({int(part) for part in self.reminder_offset_days.split(",") if part.strip()}, reverse=True)
 
     @classmethod
     def load(cls) -> GroupProfile:
@@ -101,9 +126,8 @@ def cached_profile_and_signposts() -> dict:
     if data is None:
         data = {
             "profile": GroupProfile.load(),
-            "crisis_signposts": list(
-                Signpost.objects.filter(kind=Signpost.Kind.CRISIS, is_active=True)
-            ),
+            "crisis_signposts": list(Signpost.objects.filter(kind=Signpost.Kind.CRISIS, is_active=True)),
+            "support_signposts": list(Signpost.objects.filter(kind=Signpost.Kind.SUPPORT, is_active=True)),
         }
         cache.set(PROFILE_CACHE_KEY, data, 600)
     return data
