@@ -1,0 +1,207 @@
+"""The writes that matter for meetings: registering, the waiting list, cancelling, attendance.
+
+Every function that changes who holds a place locks the meeting row first
+(`select_for_update`), so two members taking the last place at the same moment leave exactly
+one registered and one waiting. The meeting's `registered_count` and `waiting_count` are kept
+in step inside the same transaction, so pages can show them without counting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from members.models import Member
+
+from .models import Meeting, Registration
+
+
+class RegistrationError(Exception):
+    """Why a registration change cannot be made, in words a member can read."""
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _refresh_counts(meeting: Meeting) -> None:
+    counts = meeting.registrations.aggregate(
+        registered=Count("id", filter=Q(status__in=Registration.HOLDS_PLACE)),
+        waiting=Count("id", filter=Q(status=Registration.Status.WAITING)),
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        registered_count=counts["registered"], waiting_count=counts["waiting"]
+    )
+    meeting.registered_count = counts["registered"]
+    meeting.waiting_count = counts["waiting"]
+
+
+def _on_commit(task_name: str, *args) -> None:
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def needs_from_profile(member: Member) -> dict:
+    """A registration's needs, prefilled from the member's access needs."""
+    return {
+        "needs_childcare": member.needs_childcare,
+        "needs_bsl": member.needs_bsl,
+        "interpreter_language": member.interpreter_language if member.needs_interpreter else "",
+        "needs_step_free": member.needs_step_free,
+    }
+
+
+@transaction.atomic
+def register_for_meeting(*, member: Member, meeting: Meeting, needs: dict | None = None) -> Registration:
+    """Takes a place, or a place on the waiting list when the meeting is full.
+
+    Registering again after cancelling or sending apologies reuses the same record.
+    """
+    meeting = _lock(meeting)
+    if meeting.is_cancelled:
+        raise RegistrationError("This meeting has been cancelled.")
+    if meeting.starts_at <= timezone.now():
+        raise RegistrationError("This meeting has already started, so you cannot sign up for it now.")
+    if member.has_left or member.erased_at:
+        raise RegistrationError("You have left the group, so you cannot sign up for meetings.")
+    registration = Registration.objects.filter(meeting=meeting, member=member).first()
+    if registration and registration.status in (Registration.Status.REGISTERED, Registration.Status.WAITING):
+        if needs is not None:
+            for field, value in needs.items():
+                setattr(registration, field, value)
+            registration.save()
+        return registration
+    full = meeting.capacity is not None and meeting.registered_count >= meeting.capacity
+    now = timezone.now()
+    fields = {
+        **(needs if needs is not None else needs_from_profile(member)),
+        "status": Registration.Status.WAITING if full else Registration.Status.REGISTERED,
+        "waiting_since": now if full else None,
+        "status_changed_at": now,
+    }
+    if registration is None:
+        registration = Registration.objects.create(meeting=meeting, member=member, **fields)
+    else:
+        for field, value in fields.items():
+            setattr(registration, field, value)
+        registration.save()
+    _refresh_counts(meeting)
+    return registration
+
+
+@transaction.atomic
+def send_apologies(*, member: Member, meeting: Meeting) -> Registration:
+    """Says the member cannot come. Frees their place (if they had one) for the next person waiting."""
+    meeting = _lock(meeting)
+    registration, _ = Registration.objects.get_or_create(
+        meeting=meeting, member=member, defaults={"status": Registration.Status.APOLOGIES}
+    )
+    had_place = registration.status == Registration.Status.REGISTERED
+    registration.status = Registration.Status.APOLOGIES
+    registration.waiting_since = None
+    registration.status_changed_at = timezone.now()
+    registration.save()
+    if had_place:
+        _promote(meeting)
+    _refresh_counts(meeting)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, registration: Registration) -> Registration | None:
+    """Cancels a place or a place on the waiting list. Returns whoever was moved into the freed place."""
+    meeting = _lock(registration.meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (Registration.Status.REGISTERED, Registration.Status.WAITING):
+        return None
+    had_place = registration.status == Registration.Status.REGISTERED
+    registration.status = Registration.Status.CANCELLED
+    registration.waiting_since = None
+    registration.status_changed_at = timezone.now()
+    registration.save()
+    promoted = _promote(meeting) if had_place else None
+    _refresh_counts(meeting)
+    return promoted
+
+
+def _promote(meeting: Meeting) -> Registration | None:
+    """Moves the first person waiting into a free place and tells them by email (after commit)."""
+    if meeting.is_cancelled or meeting.starts_at <= timezone.now():
+        return None
+    holding = meeting.registrations.filter(status__in=Registration.HOLDS_PLACE).count()
+    if meeting.capacity is not None and holding >= meeting.capacity:
+        return None
+    first = (
+        meeting.registrations.select_for_update()
+        .filter(status=Registration.Status.WAITING)
+        .order_by("waiting_since", "id")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = Registration.Status.REGISTERED
+    first.waiting_since = None
+    first.status_changed_at = timezone.now()
+    first.save(update_fields=["status", "waiting_since", "status_changed_at"])
+    _on_commit("send_promotion_notice", first.pk)
+    return first
+
+
+@transaction.atomic
+def promote_from_waiting_list(*, meeting: Meeting) -> list[Registration]:
+    """Fills every free place from the waiting list (after capacity is raised, say)."""
+    meeting = _lock(meeting)
+    promoted = []
+    while (registration := _promote(meeting)) is not None:
+        promoted.append(registration)
+    _refresh_counts(meeting)
+    return promoted
+
+
+@transaction.atomic
+def record_attendance(*, meeting: Meeting, attended: Iterable[int]) -> None:
+    """Marks who came (by registration id); everyone else who held a place did not attend."""
+    meeting = _lock(meeting)
+    attended = set(attended)
+    now = timezone.now()
+    holding = meeting.registrations.filter(status__in=Registration.HOLDS_PLACE)
+    holding.filter(pk__in=attended).update(status=Registration.Status.ATTENDED, status_changed_at=now)
+    holding.exclude(pk__in=attended).update(status=Registration.Status.NO_SHOW, status_changed_at=now)
+    Meeting.objects.filter(pk=meeting.pk).update(attendance_taken_at=now)
+    meeting.attendance_taken_at = now
+    _refresh_counts(meeting)
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
+    """Cancels a meeting; everyone registered or waiting is told by email with an updated calendar entry."""
+    meeting = _lock(meeting)
+    if meeting.is_cancelled:
+        return meeting
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_at = timezone.now()
+    meeting.cancellation_reason = reason
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_at", "cancellation_reason", "sequence", "updated_at"])
+    _on_commit("send_meeting_change_notices", meeting.pk, "cancelled")
+    return meeting
+
+
+@transaction.atomic
+def change_meeting(*, meeting: Meeting, **changes) -> Meeting:
+    """Moves a meeting (time, place, joining link). Registrants are told, with an updated calendar entry."""
+    meeting = _lock(meeting)
+    changed = {field for field, value in changes.items() if getattr(meeting, field) != value}
+    for field in changed:
+        setattr(meeting, field, changes[field])
+    if changed:
+        meeting.full_clean()
+        meeting.sequence += 1
+        meeting.save()
+        _on_commit("send_meeting_change_notices", meeting.pk, "changed")
+    return meeting
