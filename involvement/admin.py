@@ -1,10 +1,19 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.db import models
 
 from .models import GroupProfile, Signpost
+
+# Django 5.2 warns that URL fields will assume https:// in Django 6; say so now.
+HTTPS_URL_FIELDS = {
+    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https", "widget": AdminURLFieldWidget}
+}
 
 
 @admin.register(GroupProfile)
 class GroupProfileAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
         ("Names", {"fields": ["name", "short_name", "service_name"]}),
         ("About the group", {"fields": ["about", "meeting_pattern", "what_to_expect"]}),
@@ -22,6 +31,7 @@ class GroupProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Signpost)
 class SignpostAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "kind", "phone", "text_message", "order", "is_active"]
     list_filter = ["kind", "is_active"]
     list_editable = ["order", "is_active"]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from members.roles import is_commissioner, is_coordinator
+from members.state import member_state
 
 from .models import cached_profile_and_signposts
 
@@ -22,12 +23,15 @@ def _navigation(request) -> list[NavItem]:
     if user.is_authenticated:
         if is_coordinator(user):
             items.append(("Admin", reverse("admin:index")))
+            items.append(("Meetings (staff)", reverse("meetings_staff:meeting_list")))
+        if member_state(request):
+            items.append(("Your involvement", reverse("members:dashboard")))
         items.append(("Account", reverse("account_email")))
         if is_coordinator(user) or is_commissioner(user):
             items.append(("Two-step security", reverse("mfa_index")))
         items.append(("Log out", reverse("account_logout")))
     else:
-        items.append(("Join the group", reverse("account_signup")))
+        items.append(("Join the group", reverse("members:join")))
         items.append(("Log in", reverse("account_login")))
     path = request.path
     return [

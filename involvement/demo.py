@@ -7,7 +7,8 @@ natural key so running the command twice changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -15,8 +16,10 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from members.models import User
+from members.consent import current_texts
+from members.models import Consent, EqualityMonitoring, Member, TrainingCourse, TrainingRecord, User
 from members.roles import COMMISSIONERS, COORDINATORS
 
 from .models import GroupProfile, Signpost
@@ -127,8 +130,252 @@ def seed_group() -> list[DemoLogin]:
     commissioner.groups.add(Group.objects.get(name=COMMISSIONERS))
     _with_two_step(commissioner)
 
+    seed_members(coordinator)
+
+    from meetings.demo import seed_meetings
+
+    seed_meetings()
+
     return [
         DemoLogin("member", DEMO_MEMBERS[0][0], DEMO_PASSWORD, needs_code=False),
         DemoLogin("coordinator", coordinator.email, DEMO_PASSWORD, needs_code=True),
         DemoLogin("commissioner", commissioner.email, DEMO_PASSWORD, needs_code=True),
     ]
+
+
+# --- Members at every stage ------------------------------------------------------------------
+
+ALL_YES = {"keep_details": True, "contact": True, "anonymised_words": True, "photos": True, "respect_agreement": True}
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    """One demo member's record. Consent decisions are (purpose, given, days ago), oldest first."""
+
+    joined_days_ago: int
+    profile: dict
+    consents: list[tuple[str, bool, int]]
+    method: str = Consent.Method.ONLINE
+    equality: dict | None = None
+    training: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _decisions(days_ago: int, **changes: bool) -> list[tuple[str, bool, int]]:
+    return [(purpose, changes.get(purpose, given), days_ago) for purpose, given in ALL_YES.items()]
+
+
+_DONE = {"onboarding_step": len(Member.ONBOARDING_STEPS)}
+
+DEMO_MEMBER_RECORDS: dict[str, DemoMember] = {
+    "member@demo.example": DemoMember(
+        joined_days_ago=210,
+        profile={
+            **_DONE,
+            "status": Member.Status.ACTIVE,
+            "pronouns": "she/her",
+            "phone": "07700900101",
+            "contact_by_email": True,
+            "contact_by_sms": True,
+            "contact_frequency": Member.Frequency.AS_NEEDED,
+            "needs_childcare": True,
+            "relationship": Member.Relationship.BIRTHING_PERSON,
+            "topics": [Member.Topic.POSTNATAL_DEPRESSION, Member.Topic.ANXIETY],
+            "heard_about": Member.HeardAbout.CLINICIAN,
+            "payment_preference": Member.PaymentPreference.INVOLVEMENT_PAYMENTS,
+        },
+        consents=_decisions(210, photos=False),
+        equality={"age_band": "30_34", "ethnicity": "asian", "disability": "no", "religion": "muslim"},
+        training=[("Induction", 190), ("Sharing your story safely", 95)],
+    ),
+    "grace.obi@demo.example": DemoMember(
+        joined_days_ago=400,
+        profile={
+            **_DONE,
+            "status": Member.Status.ACTIVE,
+            "phone": "07700900102",
+            "postal_address": "14 Weaver Street\nRiverside",
+            "postcode": "RT2 4QT",
+            "contact_by_email": True,
+            "contact_by_post": True,
+            "needs_bsl": True,
+            "relationship": Member.Relationship.BIRTHING_PERSON,
+            "topics": [Member.Topic.BIRTH_TRAUMA],
+            "heard_about": Member.HeardAbout.CHARITY,
+            "payment_preference": Member.PaymentPreference.EXPENSES_ONLY,
+        },
+        consents=_decisions(400),
+        equality={"age_band": "35_39", "ethnicity": "black", "disability": "yes", "religion": "christian"},
+        training=[("Induction", 380), ("Interview panel training", 120)],
+    ),
+    "hannah.lewis@demo.example": DemoMember(
+        # Stopped half-way through joining online: the dashboard offers to carry on.
+        joined_days_ago=6,
+        profile={"status": Member.Status.INTERESTED, "onboarding_step": 2, "contact_by_email": True},
+        consents=_decisions(6, anonymised_words=False, photos=False)[:4],
+    ),
+    "kasia.nowak@demo.example": DemoMember(
+        # Joined by phone: the coordinator recorded her answers.
+        joined_days_ago=150,
+        profile={
+            **_DONE,
+            "status": Member.Status.ACTIVE,
+            "phone": "07700900104",
+            "contact_by_sms": True,
+            "contact_by_phone": True,
+            "needs_interpreter": True,
+            "interpreter_language": "Polish",
+            "preferred_language": "Polish",
+            "relationship": Member.Relationship.BIRTHING_PERSON,
+            "topics": [Member.Topic.TOKOPHOBIA],
+            "heard_about": Member.HeardAbout.FRIEND,
+            "payment_preference": Member.PaymentPreference.NO_PAYMENTS,
+        },
+        consents=_decisions(150, photos=False),
+        method=Consent.Method.PHONE,
+        training=[("Induction", 140)],
+    ),
+    "li.wei@demo.example": DemoMember(
+        joined_days_ago=320,
+        profile={
+            **_DONE,
+            "status": Member.Status.PAUSED,
+            "contact_by_email": True,
+            "needs_step_free": True,
+            "relationship": Member.Relationship.BIRTHING_PERSON,
+            "topics_prefer_not": True,
+            "heard_about": Member.HeardAbout.SOCIAL_MEDIA,
+        },
+        consents=_decisions(320, anonymised_words=False),
+        equality={"age_band": "25_29", "ethnicity": "prefer_not", "disability": "no", "religion": "none"},
+        training=[("Induction", 300)],
+    ),
+    "mo.patel@demo.example": DemoMember(
+        joined_days_ago=90,
+        profile={
+            **_DONE,
+            "status": Member.Status.ACTIVE,
+            "postal_address": "3 Orchard Row\nNorth Riverside",
+            "postcode": "RT5 1HG",
+            "contact_by_email": True,
+            "contact_by_post": True,
+            "contact_frequency": Member.Frequency.MONTHLY,
+            "needs_large_print": True,
+            "needs_easy_read": True,
+            "relationship": Member.Relationship.PARTNER,
+            "heard_about": Member.HeardAbout.SOCIAL_MEDIA,
+            "payment_preference": Member.PaymentPreference.EXPENSES_ONLY,
+        },
+        consents=_decisions(90),
+        equality={"age_band": "35_39", "ethnicity": "asian", "disability": "no", "religion": "hindu"},
+    ),
+    "rhian.evans@demo.example": DemoMember(
+        # Left the group but kept her account; stopped contact before she left.
+        joined_days_ago=700,
+        profile={
+            **_DONE,
+            "status": Member.Status.LEFT,
+            "contact_by_email": True,
+            "relationship": Member.Relationship.FAMILY,
+            "heard_about": Member.HeardAbout.OTHER,
+            "heard_about_other": "A poster at the children's centre",
+        },
+        consents=[*_decisions(700), ("contact", False, 40)],
+        training=[("Induction", 680)],
+    ),
+    "sam.taylor@demo.example": DemoMember(
+        # Withdrew contact for a while, then gave it again.
+        joined_days_ago=260,
+        profile={
+            **_DONE,
+            "status": Member.Status.ACTIVE,
+            "phone": "07700900108",
+            "contact_by_email": True,
+            "contact_by_phone": True,
+            "access_other": "Likes to sit near the door and step out if she needs to.",
+            "relationship": Member.Relationship.BIRTHING_PERSON,
+            "topics": [Member.Topic.PERINATAL_LOSS],
+            "heard_about": Member.HeardAbout.CHARITY,
+            "payment_preference": Member.PaymentPreference.INVOLVEMENT_PAYMENTS,
+        },
+        consents=[*_decisions(260), ("contact", False, 120), ("contact", True, 30)],
+        equality={"age_band": "40_plus", "ethnicity": "white", "disability": "prefer_not", "religion": "none"},
+        training=[("Induction", 250), ("Interview panel training", 60)],
+    ),
+}
+
+# Registered from a paper form, with no email address: she cannot log in, and hears by post and phone.
+PAPER_MEMBER_NAME = "Joan Bright"
+PAPER_MEMBER = DemoMember(
+    joined_days_ago=45,
+    profile={
+        **_DONE,
+        "status": Member.Status.ACTIVE,
+        "phone": "01632960123",
+        "postal_address": "22 Mill Lane\nRiverside",
+        "postcode": "RT3 8LP",
+        "contact_by_phone": True,
+        "contact_by_post": True,
+        "needs_large_print": True,
+        "needs_easy_read": True,
+        "heard_about": Member.HeardAbout.CLINICIAN,
+    },
+    consents=_decisions(45, anonymised_words=False, photos=False),
+    method=Consent.Method.PAPER,
+)
+
+
+def _paper_member_user() -> User:
+    user = User.objects.filter(email__isnull=True, name=PAPER_MEMBER_NAME).first()
+    if user is None:
+        user = User(name=PAPER_MEMBER_NAME, email=None)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _seed_member(user: User, record: DemoMember, coordinator: User) -> Member:
+    """Creates the member with their history the first time; afterwards leaves them as they are."""
+    now = timezone.now()
+    joined = now - datetime.timedelta(days=record.joined_days_ago)
+    profile = dict(record.profile)
+    if profile.get("onboarding_step") == len(Member.ONBOARDING_STEPS):
+        profile["onboarding_completed_at"] = joined
+    member, _ = Member.objects.get_or_create(
+        user=user, defaults={**profile, "joined_at": joined, "status_changed_at": joined}
+    )
+    if not member.consents.exists():
+        texts = current_texts()
+        staff_recorded = record.method != Consent.Method.ONLINE
+        Consent.objects.bulk_create(
+            [
+                Consent(
+                    member=member,
+                    text=texts[purpose],
+                    purpose=purpose,
+                    given=given,
+                    recorded_at=now - datetime.timedelta(days=days_ago),
+                    method=record.method,
+                    recorded_by=coordinator if staff_recorded else None,
+                )
+                for purpose, given, days_ago in record.consents
+            ]
+        )
+    if record.equality:
+        EqualityMonitoring.objects.get_or_create(member=member, defaults=record.equality)
+    for course_name, days_ago in record.training:
+        course, _ = TrainingCourse.objects.get_or_create(name=course_name)
+        TrainingRecord.objects.get_or_create(
+            member=member,
+            course=course,
+            defaults={"completed_on": (now - datetime.timedelta(days=days_ago)).date(), "recorded_by": coordinator},
+        )
+    return member
+
+
+def seed_members(coordinator: User) -> None:
+    """Members at every stage (interested, active, paused, left), with their consents, access
+    needs, equality answers and training. Each is created once; a second run adds nothing."""
+    users = {user.email: user for user in User.objects.filter(email__in=DEMO_MEMBER_RECORDS)}
+    for email, record in DEMO_MEMBER_RECORDS.items():
+        _seed_member(users[email], record, coordinator)
+    _seed_member(_paper_member_user(), PAPER_MEMBER, coordinator)

@@ -15,4 +15,21 @@ BEAT_SCHEDULE = {
         "task": "involvement.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Meetings: each run finds what is due and is safe to run twice (see meetings/deliveries.py),
+    # so a run dropped because the worker was busy or down loses nothing.
+    "send-meeting-reminders": {
+        "task": "meetings.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},  # a run still queued when the next is due is dropped
+    },
+    "send-meeting-debriefs": {
+        "task": "meetings.tasks.send_due_debriefs",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},  # a run still queued when the next is due is dropped
+    },
+    "retry-failed-meeting-messages": {
+        "task": "meetings.tasks.retry_failed_deliveries",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},  # a run still queued when the next is due is dropped
+    },
 }

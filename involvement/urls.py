@@ -15,7 +15,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("members.urls")),
     path("admin/", admin.site.urls),
+    path("staff/meetings/", include("meetings.staff_urls")),
+    path("meetings/", include("meetings.urls")),
 ]
 
 handler400 = "involvement.errors.bad_request"

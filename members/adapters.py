@@ -9,6 +9,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 
@@ -24,6 +25,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
             get_or_create_member(user)
         return user
+
+    def get_login_redirect_url(self, request) -> str:
+        """Members land on "Your involvement"; staff and commissioners keep the usual page."""
+        from .roles import is_commissioner
+        from .state import member_state
+
+        user = request.user
+        if not user.is_staff and not is_commissioner(user) and member_state(request):
+            return reverse("members:dashboard")
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails are signed with the group's own name and contacts."""

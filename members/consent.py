@@ -103,7 +103,8 @@ def can_contact(member: Member, purpose: ContactPurpose | str, channel: Channel 
     )
 
 
-def _latest_given(purpose: str) -> Subquery:
+def latest_consent_given(purpose: str) -> Subquery:
+    """A subquery: the `given` of the member's newest consent record for a purpose (for annotations)."""
     newest = Consent.objects.filter(member=OuterRef("pk"), purpose=purpose).order_by("-recorded_at", "-id")
     return Subquery(newest.values("given")[:1])
 
@@ -118,8 +119,8 @@ def contactable_members(purpose: ContactPurpose | str, channel: Channel | str) -
     queryset = (
         Member.objects.filter(status__in=statuses, erased_at__isnull=True, **{f"contact_by_{channel.value}": True})
         .annotate(
-            keeps_details=_latest_given(ConsentText.Purpose.KEEP_DETAILS),
-            contact_given=_latest_given(ConsentText.Purpose.CONTACT),
+            keeps_details=latest_consent_given(ConsentText.Purpose.KEEP_DETAILS),
+            contact_given=latest_consent_given(ConsentText.Purpose.CONTACT),
         )
         .filter(keeps_details=True, contact_given=True)
         .select_related("user")

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 
 COORDINATORS = "Coordinators"
 COMMISSIONERS = "Commissioners"
-ALL_ROLE_GROUPS = (COORDINATORS, COMMISSIONERS)
+FINANCE_APPROVERS = "Finance approvers"
+ALL_ROLE_GROUPS = (COORDINATORS, COMMISSIONERS, FINANCE_APPROVERS)
 
 
 def _group_names(user) -> set[str]:
@@ -28,8 +29,14 @@ def is_commissioner(user) -> bool:
     return COMMISSIONERS in _group_names(user)
 
 
+def is_finance_approver(user) -> bool:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.is_staff and FINANCE_APPROVERS in _group_names(user))
+
+
 def requires_mfa(user) -> bool:
-    """Staff (anyone who can reach the admin) and commissioners must use two-factor authentication."""
+    """Staff (anyone who can reach the admin), finance approvers and commissioners must use two-step login."""
     if not user.is_authenticated:
         return False
     return user.is_staff or user.is_superuser or bool(_group_names(user) & set(ALL_ROLE_GROUPS))

@@ -131,3 +131,93 @@ def consent_purposes_to_review(member: Member) -> Iterable[str]:
     from .consent import current_consents
 
     return [c.purpose for c in current_consents(member) if c.needs_review]
+
+
+# Member fields a coordinator may fill in when registering someone by phone or on paper.
+STAFF_REGISTRATION_FIELDS = frozenset(
+    {
+        "status",
+        "pronouns",
+        "phone",
+        "postal_address",
+        "postcode",
+        "contact_by_email",
+        "contact_by_sms",
+        "contact_by_phone",
+        "contact_by_post",
+        "contact_frequency",
+        "needs_large_print",
+        "needs_easy_read",
+        "needs_bsl",
+        "needs_interpreter",
+        "interpreter_language",
+        "needs_step_free",
+        "needs_childcare",
+        "access_other",
+        "preferred_language",
+        "heard_about",
+        "heard_about_other",
+    }
+)
+
+
+class EmailAlreadyRegistered(ValueError):
+    """Someone already has an account with this email address."""
+
+
+def email_in_use(email: str) -> bool:
+    """Whether an account (or an allauth address of one) already uses this email address."""
+    from allauth.account.models import EmailAddress
+
+    if User.objects.filter(email__iexact=email).exists():
+        return True
+    return EmailAddress.objects.filter(email__iexact=email).exists()
+
+
+@transaction.atomic
+def register_member_by_staff(
+    *,
+    name: str,
+    email: str | None,
+    recorded_by: User,
+    method: str,
+    decisions: dict[str, bool],
+    profile: dict | None = None,
+) -> Member:
+    """Registers someone who joined by phone or on paper, with the decisions they told staff.
+
+    Creates the account (no password yet; with no email address they cannot log in at all),
+    the member record and one consent record per decision, each marked with how it was given
+    and who recorded it. An email address is marked verified: the welcome email's
+    set-password link is what proves it belongs to them. Sending that email is the caller's
+    job (see `members.emails.send_welcome_email`).
+    """
+    from allauth.account.models import EmailAddress
+
+    if method not in (Consent.Method.PHONE, Consent.Method.PAPER):
+        raise ValueError("Staff record consent given by phone or on paper.")
+    if not decisions.get(ConsentText.Purpose.KEEP_DETAILS):
+        raise ValueError("The group can only register someone who agrees to it keeping their details.")
+    profile = dict(profile or {})
+    unknown = set(profile) - STAFF_REGISTRATION_FIELDS
+    if unknown:
+        raise ValueError(f"Not a field staff fill in at registration: {', '.join(sorted(unknown))}")
+    email = User.objects.normalize_email(email).lower() if email else None
+    if email and email_in_use(email):
+        raise EmailAlreadyRegistered(email)
+
+    user = User(email=email, name=name)
+    user.set_unusable_password()
+    user.save()
+    if email:
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+
+    # Contact preferences, consent and (when accepted) the respect agreement were done with
+    # staff, so online onboarding carries on from whichever step comes next.
+    steps_done = ["contact", "consent"]
+    if decisions.get(ConsentText.Purpose.RESPECT_AGREEMENT):
+        steps_done.append("respect")
+    profile.setdefault("status", Member.Status.ACTIVE)
+    member = Member.objects.create(user=user, onboarding_step=len(steps_done), **profile)
+    record_consents(member=member, decisions=decisions, method=method, recorded_by=recorded_by)
+    return member

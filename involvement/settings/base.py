@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meetings",
     "library",
     "surveys",
+    "expenses",
     "involvement",
 ]
 
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.RequireMFAMiddleware",
+    "members.middleware.ConsentReviewMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -118,6 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts (django-allauth)
 LOGIN_URL = "account_login"
+# Members land on "Your involvement" (see AccountAdapter.get_login_redirect_url); others here.
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -195,7 +198,14 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Receipts and other files only their owner and staff may download: never under MEDIA_URL.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest receipt a member may upload, in bytes. Default: 10 MB.
+RECEIPT_MAX_BYTES = env_int("RECEIPT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# With separation of duties on, nobody approves or marks paid a claim they prepared, and only
+# finance approvers approve; off, coordinators may approve too (a very small group).
+EXPENSES_SEPARATION_OF_DUTIES = env_bool("EXPENSES_SEPARATION_OF_DUTIES", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
@@ -210,7 +220,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_FILE_PATH = str(VAR_DIR / "emails")
+# Where the file-based email backend (django.core.mail.backends.filebased) writes messages.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
+# The portal's address as members reach it, for links in emails sent by background jobs
+# (which have no request to build them from). No trailing slash.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background jobs (Celery). With REDIS_URL, Redis is broker and result store;
 # without it, kombu's filesystem transport passes messages through folders

@@ -18,7 +18,6 @@ from members.tests.totp import activate_totp
 pytestmark = pytest.mark.django_db
 
 
-
 def page_of(response) -> Page:
     assert response.status_code == 200, response.status_code
     return Page(response.content.decode())

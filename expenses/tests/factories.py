@@ -1,0 +1,265 @@
+"""Factories for expenses tests, shared by every expenses test module.
+
+Meetings and members come from ``meetings.tests.factories``. On top of them:
+
+* ``FinanceApproverFactory`` – a staff user in the "Finance approvers" group.
+* ``attended_meeting(member)`` – a past meeting (last week, 10am–12pm London) with attendance
+  taken and the member marked attended; returns the meeting.
+* ``ExpenseClaimFactory`` – a claim for a meeting the member attended. Traits: ``submitted``,
+  ``queried``, ``approved``, ``rejected``, ``paid`` (fields filled in as the services would;
+  no ClaimEvents are written – use ``expenses.services`` when history matters).
+* ``ExpenseItemFactory`` – a £4.50 parking line with no receipt. ``mileage=True`` for a mileage
+  line (10 miles at 45p), ``with_receipt=True`` to store a real small JPEG as its receipt.
+* ``RateFactory`` – an involvement-payment rate (per activity £20 from 2025-01-01).
+* Real files for upload tests: ``jpeg_bytes(gps=True)``, ``png_bytes()``, ``pdf_bytes()``,
+  ``heic_bytes()`` (a header only), ``upload(name, content, content_type)`` → SimpleUploadedFile,
+  and ``receipt_upload(kind="jpeg")``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, Rate
+from meetings.models import Meeting, Registration
+from meetings.tests.factories import (
+    LONDON,
+    MeetingFactory,
+    MemberFactory,
+    RegistrationFactory,
+    UserFactory,
+    london,
+)
+from members.models import Member
+from members.roles import FINANCE_APPROVERS
+
+__all__ = [
+    "LONDON",
+    "ClaimEventFactory",
+    "ExpenseClaimFactory",
+    "ExpenseItemFactory",
+    "FinanceApproverFactory",
+    "MeetingFactory",
+    "MemberFactory",
+    "RateFactory",
+    "RegistrationFactory",
+    "UserFactory",
+    "attended_meeting",
+    "heic_bytes",
+    "jpeg_bytes",
+    "london",
+    "pdf_bytes",
+    "png_bytes",
+    "receipt_upload",
+    "upload",
+]
+
+
+class FinanceApproverFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get_or_create(name=FINANCE_APPROVERS)[0])
+
+
+def _last_week_at_ten() -> dt.datetime:
+    day = timezone.localdate() - dt.timedelta(days=7)
+    return dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=LONDON)
+
+
+def attended_meeting(member: Member, *, status: str = Registration.Status.ATTENDED, **meeting_fields) -> Meeting:
+    """A past meeting with attendance taken and the member's registration in ``status``.
+
+    Pass ``attendance_taken_at=None`` with ``status="registered"`` for a meeting whose
+    attendance has not been taken yet.
+    """
+    meeting_fields.setdefault("starts_at", _last_week_at_ten())
+    meeting_fields.setdefault("ends_at", meeting_fields["starts_at"] + dt.timedelta(hours=2))
+    meeting_fields.setdefault("attendance_taken_at", meeting_fields["ends_at"] + dt.timedelta(hours=1))
+    meeting = MeetingFactory(**meeting_fields)
+    RegistrationFactory(meeting=meeting, member=member, status=status)
+    return meeting
+
+
+class ExpenseClaimFactory(factory.django.DjangoModelFactory):
+    """A draft claim by an active member for a meeting last week that they attended."""
+
+    class Meta:
+        model = ExpenseClaim
+
+    member = factory.SubFactory(MemberFactory, active=True)
+    meeting = factory.LazyAttribute(lambda o: attended_meeting(o.member))
+    payment_preference = factory.LazyAttribute(lambda o: o.member.payment_preference)
+    status = ExpenseClaim.Status.DRAFT
+
+    class Params:
+        submitted = factory.Trait(
+            status=ExpenseClaim.Status.SUBMITTED,
+            declaration_accepted_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+        queried = factory.Trait(
+            status=ExpenseClaim.Status.QUERIED,
+            declaration_accepted_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+        approved = factory.Trait(
+            status=ExpenseClaim.Status.APPROVED,
+            declaration_accepted_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+            approved_by=factory.SubFactory(FinanceApproverFactory),
+            approved_at=factory.LazyFunction(timezone.now),
+        )
+        rejected = factory.Trait(
+            status=ExpenseClaim.Status.REJECTED,
+            declaration_accepted_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+            rejection_reason="This cost is not covered by the group's expenses policy.",
+        )
+        paid = factory.Trait(
+            status=ExpenseClaim.Status.PAID,
+            declaration_accepted_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+            approved_by=factory.SubFactory(FinanceApproverFactory),
+            approved_at=factory.LazyFunction(timezone.now),
+            paid_on=factory.LazyFunction(timezone.localdate),
+            payment_reference=factory.Sequence(lambda n: f"BACS-{1000 + n}"),
+            paid_by=factory.SelfAttribute("approved_by"),
+        )
+
+
+class ExpenseItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExpenseItem
+        skip_postgeneration_save = True
+
+    claim = factory.SubFactory(ExpenseClaimFactory)
+    category = Category.PARKING
+    description = "Car park next to the family centre"
+    amount = Decimal("4.50")
+
+    class Params:
+        mileage = factory.Trait(
+            category=Category.MILEAGE,
+            description="Home to the family centre and back",
+            miles=Decimal("10.0"),
+            rate=factory.LazyFunction(lambda: Rate.objects.filter(kind=Rate.Kind.MILEAGE).order_by("-valid_from").first()),
+            amount=Decimal("4.50"),
+        )
+
+    @factory.post_generation
+    def with_receipt(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.receipt.save("receipt.jpg", ContentFile(jpeg_bytes()), save=False)
+            self.receipt_name = "receipt.jpg"
+            self.receipt_content_type = "image/jpeg"
+            self.save()
+
+
+class RateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rate
+
+    kind = Rate.Kind.INVOLVEMENT
+    activity_kind = ""
+    unit = Rate.Unit.PER_ACTIVITY
+    amount = Decimal("20.00")
+    valid_from = dt.date(2025, 1, 1)
+
+
+class ClaimEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimEvent
+
+    claim = factory.SubFactory(ExpenseClaimFactory)
+    from_status = ExpenseClaim.Status.DRAFT
+    to_status = ExpenseClaim.Status.SUBMITTED
+
+
+# Real files ---------------------------------------------------------------------------------
+
+
+def jpeg_bytes(*, gps: bool = False, size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real JPEG made with Pillow; ``gps=True`` adds EXIF with a camera make and a location."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    buffer = io.BytesIO()
+    if gps:
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x0110] = "Phone 12"  # Model
+        gps_ifd = {
+            1: "N",  # GPSLatitudeRef
+            2: (51.0, 30.0, 12.5),  # GPSLatitude
+            3: "W",  # GPSLongitudeRef
+            4: (0.0, 7.0, 39.0),  # GPSLongitude
+        }
+        exif[0x8825] = gps_ifd
+        image.save(buffer, "JPEG", exif=exif)
+    else:
+        image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def png_bytes(size: tuple[int, int] = (20, 20)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, (10, 120, 200, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes(text: str = "Bus ticket 3.20") -> bytes:
+    """A small real PDF (one page with a line of text)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def heic_bytes() -> bytes:
+    """The start of a HEIC file (an ISO-BMFF 'ftyp' box with brand 'heic'); not decodable."""
+    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def receipt_upload(kind: str = "jpeg", *, name: str | None = None) -> SimpleUploadedFile:
+    """An upload of a real receipt file: ``kind`` is jpeg, jpeg_gps, png or pdf."""
+    content, default_name, content_type = {
+        "jpeg": (jpeg_bytes, "receipt.jpg", "image/jpeg"),
+        "jpeg_gps": (lambda: jpeg_bytes(gps=True), "photo.jpg", "image/jpeg"),
+        "png": (png_bytes, "receipt.png", "image/png"),
+        "pdf": (pdf_bytes, "ticket.pdf", "application/pdf"),
+    }[kind]
+    return upload(name or default_name, content(), content_type)

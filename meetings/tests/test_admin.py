@@ -1,0 +1,661 @@
+"""Running meetings from the admin: the list, cancelling and moving (registrants are told), minutes,
+planning the year, adding someone to a meeting, and what was sent."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import tasks
+from meetings.models import Meeting, MeetingSeries, MessageDelivery, Registration
+from meetings.tests.factories import (
+    LONDON,
+    ActionFactory,
+    MeetingFactory,
+    MemberFactory,
+    MessageDeliveryFactory,
+    RegistrationFactory,
+    VenueFactory,
+    refresh_counts,
+    register,
+)
+from members.tests.html import Page
+from members.tests.totp import activate_totp
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/meetings/meeting/"
+PLAN_THE_YEAR = "/admin/meetings/meeting/plan-the-year/"
+
+
+@pytest.fixture
+def staff_client(coordinator):
+    activate_totp(coordinator)
+    client = Client()
+    client.force_login(coordinator)
+    return client
+
+
+class QueuedTask:
+    """Stands in for a Celery task: records what would have been queued."""
+
+    def __init__(self):
+        self.calls = []
+
+    def delay(self, *args):
+        self.calls.append(args)
+
+
+@pytest.fixture
+def change_notices(monkeypatch):
+    task = QueuedTask()
+    monkeypatch.setattr(tasks, "send_meeting_change_notices", task)
+    return task
+
+
+def _change_url(meeting) -> str:
+    return reverse("admin:meetings_meeting_change", args=[meeting.pk])
+
+
+def _form_data(meeting: Meeting, **overrides) -> dict:
+    """What the admin's change form posts for this meeting as it is, with `overrides` changed."""
+    starts = timezone.localtime(overrides.pop("starts_at", meeting.starts_at))
+    ends = timezone.localtime(overrides.pop("ends_at", meeting.ends_at))
+    data = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "purpose": meeting.purpose,
+        "what_to_expect": meeting.what_to_expect,
+        "what_to_bring": meeting.what_to_bring,
+        "series": meeting.series_id or "",
+        "starts_at_0": starts.strftime("%Y-%m-%d"),
+        "starts_at_1": starts.strftime("%H:%M:%S"),
+        "ends_at_0": ends.strftime("%Y-%m-%d"),
+        "ends_at_1": ends.strftime("%H:%M:%S"),
+        "mode": meeting.mode,
+        "venue": meeting.venue_id or "",
+        "online_link": meeting.online_link,
+        "online_joining_notes": meeting.online_joining_notes,
+        "capacity": meeting.capacity or "",
+        "is_sensitive": "on" if meeting.is_sensitive else "",
+        "content_note": meeting.content_note,
+        "debrief_lead_name": meeting.debrief_lead_name,
+        "debrief_lead_contact": meeting.debrief_lead_contact,
+        "agenda": meeting.agenda,
+        "minutes": meeting.minutes,
+        "minutes_status": meeting.minutes_status,
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+        "registrations-TOTAL_FORMS": "0",
+        "registrations-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    if not data["is_sensitive"]:
+        del data["is_sensitive"]
+    return data
+
+
+# --- The list -----------------------------------------------------------------------------
+
+
+def _changelist_queries(client, url=CHANGELIST) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_meetings_list_needs_the_same_queries_for_few_or_many_meetings(staff_client):
+    for meeting in MeetingFactory.create_batch(2, capacity=10):
+        RegistrationFactory.create_batch(2, meeting=meeting)
+        refresh_counts(meeting)
+    _changelist_queries(staff_client)
+    small = _changelist_queries(staff_client)
+
+    for meeting in MeetingFactory.create_batch(30, capacity=10):
+        RegistrationFactory.create_batch(3, meeting=meeting)
+        RegistrationFactory(meeting=meeting, waiting=True)
+        refresh_counts(meeting)
+
+    assert _changelist_queries(staff_client) == small
+    assert _changelist_queries(staff_client, CHANGELIST + "?when=past") <= small
+
+
+def test_the_list_shows_places_taken_and_waiting(staff_client):
+    meeting = MeetingFactory(title="Spring group meeting", capacity=2)
+    register(meeting)
+    register(meeting)
+    register(meeting)
+
+    page = Page(staff_client.get(CHANGELIST).content.decode())
+
+    row = next(e for e in page.all("tr") if "Spring group meeting" in e["text"])
+    assert "2 of 2" in row["text"]
+    assert page.one("td", cls="field-waiting_count")["text"] == "1"
+    assert "Tick who is here" in row["text"]
+    assert page.one("a", href=PLAN_THE_YEAR)["text"] == "Plan the year"
+
+
+def test_the_list_shows_upcoming_meetings_unless_asked_for_past_ones(staff_client):
+    MeetingFactory(title="Next week's meeting")
+    MeetingFactory(title="Last week's meeting", past=True)
+
+    upcoming = staff_client.get(CHANGELIST).content.decode()
+    past = staff_client.get(CHANGELIST + "?when=past").content.decode()
+    everything = staff_client.get(CHANGELIST + "?when=all").content.decode()
+
+    assert "Next week" in upcoming and "Last week" not in upcoming
+    assert "Last week" in past and "Next week" not in past
+    assert "Next week" in everything and "Last week" in everything
+
+
+def test_the_change_form_shows_registrants_needs_and_links_to_attendance(staff_client):
+    meeting = MeetingFactory()
+    RegistrationFactory(meeting=meeting, member=MemberFactory(user__name="Amira Khan"), with_needs=True)
+    ActionFactory(meeting=meeting, description="Send round the leaflet")
+
+    response = staff_client.get(_change_url(meeting))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Amira Khan" in text
+    assert "Polish interpreter" in text
+    assert "Send round the leaflet" in text
+    page = Page(text)
+    assert page.one("a", href=reverse("meetings_staff:attendance", args=[meeting.pk]))
+    assert page.one("a", href=reverse("admin:meetings_meeting_cancel", args=[meeting.pk]))
+
+
+# --- Cancelling ---------------------------------------------------------------------------
+
+
+def test_cancelling_asks_for_a_reason_first_and_changes_nothing_until_confirmed(staff_client):
+    meeting = MeetingFactory(title="May group meeting")
+
+    response = staff_client.post(CHANGELIST, {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk]})
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Yes, cancel and tell everyone" in text
+    assert "May group meeting" in text
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+
+
+def test_the_cancel_action_cancels_through_the_service_and_queues_the_notices(
+    staff_client, change_notices, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory()
+    other = MeetingFactory()
+    register(meeting)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(
+            CHANGELIST,
+            {
+                "action": "cancel_meetings",
+                ACTION_CHECKBOX_NAME: [meeting.pk],
+                "confirm": "yes",
+                "reason": "The room is flooded.",
+            },
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert "Cancelled 1 meeting" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+    assert meeting.cancellation_reason == "The room is flooded."
+    assert meeting.cancelled_at is not None
+    assert meeting.sequence == 1
+    assert len(callbacks) == 1
+    assert change_notices.calls == [(meeting.pk, "cancelled")]
+    other.refresh_from_db()
+    assert other.status == Meeting.Status.SCHEDULED
+
+
+def test_a_meeting_can_be_cancelled_from_its_own_page(staff_client, change_notices, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory()
+    url = reverse("admin:meetings_meeting_cancel", args=[meeting.pk])
+    assert "Yes, cancel and tell everyone" in staff_client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, {"confirm": "yes", "reason": "Not enough people could come."})
+
+    assert response.status_code == 302
+    assert response["Location"] == _change_url(meeting)
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled
+    assert meeting.sequence == 1
+    assert change_notices.calls == [(meeting.pk, "cancelled")]
+
+
+def test_cancelling_a_cancelled_meeting_again_sends_nothing(staff_client, change_notices, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(cancelled=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            CHANGELIST,
+            {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk], "confirm": "yes", "reason": "Again"},
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
+    assert change_notices.calls == []
+
+
+# --- Moving a meeting ---------------------------------------------------------------------
+
+
+def test_changing_the_time_in_the_admin_bumps_the_sequence_and_queues_change_notices(
+    staff_client, change_notices, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
+    register(meeting)
+    later = dt.datetime(2026, 12, 8, 13, 30, tzinfo=LONDON)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(
+            _change_url(meeting),
+            _form_data(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), title="Moved meeting"),
+        )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting.refresh_from_db()
+    assert meeting.starts_at == later
+    assert meeting.title == "Moved meeting"
+    assert meeting.sequence == 1
+    assert len(callbacks) == 1
+    assert change_notices.calls == [(meeting.pk, "changed")]
+
+
+def test_times_typed_in_the_admin_are_uk_time(staff_client, change_notices, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
+    data = _form_data(meeting)
+    data.update({"starts_at_0": "2027-07-13", "starts_at_1": "10:00:00", "ends_at_0": "2027-07-13", "ends_at_1": "12:00:00"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(_change_url(meeting), data)
+
+    meeting.refresh_from_db()
+    assert meeting.starts_at == dt.datetime(2027, 7, 13, 9, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"online_link": "https://meet.example.org/new-room", "mode": Meeting.Mode.HYBRID},
+        {"venue": "new"},
+    ],
+)
+def test_changing_the_place_or_joining_link_tells_registrants(
+    staff_client, change_notices, django_capture_on_commit_callbacks, change
+):
+    meeting = MeetingFactory()
+    if change.get("venue") == "new":
+        change = {"venue": VenueFactory().pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(_change_url(meeting), _form_data(meeting, **change))
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+    assert change_notices.calls == [(meeting.pk, "changed")]
+
+
+def test_changing_only_the_wording_tells_nobody(staff_client, change_notices, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory()
+    register(meeting)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(_change_url(meeting), _form_data(meeting, agenda="Welcome\nTea"))
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.agenda == "Welcome\nTea"
+    assert meeting.sequence == 0
+    assert callbacks == []
+    assert change_notices.calls == []
+
+
+def test_saving_the_form_keeps_counts_that_changed_while_it_was_open(staff_client, change_notices):
+    meeting = MeetingFactory(capacity=10)
+    data = _form_data(meeting, title="New title")
+    register(meeting)  # someone signs up while the coordinator is editing
+
+    staff_client.post(_change_url(meeting), data)
+
+    meeting.refresh_from_db()
+    assert meeting.title == "New title"
+    assert meeting.registered_count == 1
+
+
+def test_raising_the_capacity_moves_people_off_the_waiting_list(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    promotion = QueuedTask()
+    monkeypatch.setattr(tasks, "send_promotion_notice", promotion)
+    meeting = MeetingFactory(capacity=1)
+    register(meeting)
+    waiting = register(meeting)
+    assert waiting.status == Registration.Status.WAITING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(_change_url(meeting), _form_data(meeting, capacity=2))
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.REGISTERED
+    assert promotion.calls == [(waiting.pk,)]
+    meeting.refresh_from_db()
+    assert (meeting.registered_count, meeting.waiting_count) == (2, 0)
+
+
+def test_the_times_are_labelled_as_uk_time(staff_client):
+    text = staff_client.get(_change_url(MeetingFactory())).content.decode()
+
+    assert "Europe/London" in text
+
+
+# --- Minutes ------------------------------------------------------------------------------
+
+
+def test_publish_minutes_publishes_written_minutes_and_skips_meetings_without(staff_client):
+    written = MeetingFactory(past=True, minutes="We agreed the new leaflet.", minutes_status=Meeting.MinutesStatus.DRAFT)
+    empty = MeetingFactory(past=True)
+
+    response = staff_client.post(
+        CHANGELIST + "?when=past",
+        {"action": "publish_minutes_action", ACTION_CHECKBOX_NAME: [written.pk, empty.pk]},
+        follow=True,
+    )
+
+    text = response.content.decode()
+    assert "Published the minutes of 1 meeting" in text
+    assert "1 meeting(s) have no minutes written yet" in text
+    written.refresh_from_db()
+    assert written.minutes_status == Meeting.MinutesStatus.PUBLISHED
+    assert written.minutes_published_at is not None
+    empty.refresh_from_db()
+    assert empty.minutes_status == Meeting.MinutesStatus.NONE
+    assert empty.minutes_published_at is None
+
+
+def test_publishing_minutes_from_the_form_records_when(staff_client):
+    meeting = MeetingFactory(past=True, minutes="Notes", minutes_status=Meeting.MinutesStatus.DRAFT)
+
+    staff_client.post(_change_url(meeting), _form_data(meeting, minutes_status=Meeting.MinutesStatus.PUBLISHED))
+
+    meeting.refresh_from_db()
+    assert meeting.minutes_are_published
+    assert meeting.minutes_published_at is not None
+
+
+# --- Plan the year ------------------------------------------------------------------------
+
+RULE = {
+    "title": "Group meeting",
+    "kind": Meeting.Kind.GROUP_MEETING,
+    "first_month": "2026-05-01",
+    "months": "12",
+    "every_n_months": "2",
+    "week_of_month": "1",
+    "weekday": "0",
+    "start_time": "10:00",
+    "end_time": "12:00",
+    "skip_bank_holidays": "on",
+    "mode": Meeting.Mode.IN_PERSON,
+    "capacity": "20",
+    "online_link": "",
+    "debrief_lead_name": "Priya Shah",
+    "debrief_lead_contact": "01632 960123",
+}
+
+
+@pytest.fixture
+def in_april_2026():
+    with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+def _preview(client, venue, **changes):
+    response = client.post(PLAN_THE_YEAR, {**RULE, "venue": venue.pk, "preview": "Preview", **changes})
+    assert response.status_code == 200
+    return Page(response.content.decode())
+
+
+def test_plan_the_year_previews_the_dates_with_the_bank_holiday_move_and_saves_nothing(staff_client, in_april_2026):
+    venue = VenueFactory()
+
+    page = _preview(staff_client, venue)
+
+    rows = page.one("table", id="plan-preview")
+    text = " ".join(rows["text"].split())
+    # First Mondays, every second month from May 2026: May's is the Early May bank holiday.
+    assert "Monday 11 May 2026, 10am to 12 noon" in text
+    assert "Moved a week later because of May Day (the rule gave Monday 4 May 2026)" in text
+    assert "Monday 6 July 2026" in text
+    assert "Monday 1 March 2027" in text
+    assert len([e for e in page.all("input", type="checkbox") if e["attrs"]["name"] == "include"]) == 6
+    assert page.one("input", name="save")
+    assert not Meeting.objects.exists()
+    assert not MeetingSeries.objects.exists()
+
+
+def test_plan_the_year_saves_the_previewed_meetings_in_one_go(staff_client, coordinator, in_april_2026):
+    venue = VenueFactory()
+    page = _preview(staff_client, venue)
+    signature = page.one("input", name="plan_signature")["attrs"]["value"]
+    dates = [e["attrs"]["value"] for e in page.all("input", type="checkbox") if e["attrs"]["name"] == "include"]
+
+    response = staff_client.post(
+        PLAN_THE_YEAR,
+        {**RULE, "venue": venue.pk, "save": "Save", "plan_signature": signature, "include": dates},
+    )
+
+    assert response.status_code == 302
+    series = MeetingSeries.objects.get()
+    assert response["Location"].startswith(f"{CHANGELIST}?series__id__exact={series.pk}")
+    assert series.created_by == coordinator
+    assert series.rule.startswith("Every second month, first Monday, 10:00 to 12:00")
+    meetings = list(series.meetings.order_by("starts_at"))
+    assert [timezone.localtime(m.starts_at).date() for m in meetings] == [
+        dt.date(2026, 5, 11),
+        dt.date(2026, 7, 6),
+        dt.date(2026, 9, 7),
+        dt.date(2026, 11, 2),
+        dt.date(2027, 1, 4),
+        dt.date(2027, 3, 1),
+    ]
+    assert meetings[0].starts_at == dt.datetime(2026, 5, 11, 9, tzinfo=dt.UTC)  # 10am BST
+    assert meetings[4].starts_at == dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC)  # 10am GMT
+    assert {(m.venue, m.capacity, m.kind, m.debrief_lead_name) for m in meetings} == {
+        (venue, 20, Meeting.Kind.GROUP_MEETING, "Priya Shah")
+    }
+    # The series link in the redirect shows them all.
+    listed = staff_client.get(response["Location"]).content.decode()
+    assert listed.count("Tick who is here") == 6
+
+
+def test_plan_the_year_leaves_out_dates_unticked_in_the_preview(staff_client, in_april_2026):
+    venue = VenueFactory()
+    page = _preview(staff_client, venue)
+    signature = page.one("input", name="plan_signature")["attrs"]["value"]
+
+    staff_client.post(
+        PLAN_THE_YEAR,
+        {**RULE, "venue": venue.pk, "save": "Save", "plan_signature": signature, "include": ["2026-07-06"]},
+    )
+
+    assert [timezone.localtime(m.starts_at).date() for m in Meeting.objects.all()] == [dt.date(2026, 7, 6)]
+
+
+def test_plan_the_year_will_not_save_a_rule_changed_since_the_preview(staff_client, in_april_2026):
+    venue = VenueFactory()
+    page = _preview(staff_client, venue)
+    signature = page.one("input", name="plan_signature")["attrs"]["value"]
+
+    response = staff_client.post(
+        PLAN_THE_YEAR,
+        {**RULE, "venue": venue.pk, "weekday": "1", "save": "Save", "plan_signature": signature, "include": []},
+    )
+
+    assert response.status_code == 200
+    assert "The rule changed after the preview" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_plan_the_year_flags_days_that_already_have_a_meeting(staff_client, in_april_2026):
+    venue = VenueFactory()
+    MeetingFactory(title="Existing meeting", starts_at=dt.datetime(2026, 7, 6, 18, tzinfo=LONDON))
+
+    page = _preview(staff_client, venue)
+
+    july = page.one("input", value="2026-07-06")
+    assert "checked" not in july["attrs"]
+    assert "Already a meeting that day: Existing meeting" in page.one("table", id="plan-preview")["text"]
+
+
+def test_plan_the_year_explains_mistakes_next_to_the_fields(staff_client, in_april_2026):
+    response = staff_client.post(
+        PLAN_THE_YEAR, {**RULE, "venue": "", "start_time": "14:00", "end_time": "12:00", "preview": "Preview"}
+    )
+
+    text = response.content.decode()
+    assert "The end time must be after the start time." in text
+    assert "Choose a venue for meetings in person." in text
+    assert Page(text).title.startswith("Error: ")
+    assert not Meeting.objects.exists()
+
+
+def test_plan_the_year_is_for_staff_only(member_client):
+    response = member_client.get(PLAN_THE_YEAR)
+
+    assert response.status_code in (302, 403)
+    assert not MeetingSeries.objects.exists()
+
+
+# --- Registrations and deliveries ---------------------------------------------------------
+
+
+def test_staff_can_add_someone_to_a_meeting_through_the_registration_service(staff_client):
+    meeting = MeetingFactory(capacity=1)
+    first, second = MemberFactory(active=True), MemberFactory(active=True)
+
+    for member in (first, second):
+        response = staff_client.post(
+            "/admin/meetings/registration/add/",
+            {"meeting": meeting.pk, "member": member.pk, "needs_childcare": "on", "dietary": "", "other_needs": ""},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+    statuses = dict(meeting.registrations.values_list("member", "status"))
+    assert statuses == {first.pk: Registration.Status.REGISTERED, second.pk: Registration.Status.WAITING}
+    assert meeting.registrations.get(member=first).needs_childcare
+    meeting.refresh_from_db()
+    assert (meeting.registered_count, meeting.waiting_count) == (1, 1)
+
+
+def test_staff_cannot_add_someone_to_a_cancelled_meeting(staff_client):
+    meeting = MeetingFactory(cancelled=True)
+
+    response = staff_client.post(
+        "/admin/meetings/registration/add/", {"meeting": meeting.pk, "member": MemberFactory(active=True).pk}
+    )
+
+    assert response.status_code == 200
+    assert "This meeting has been cancelled." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_cancelling_a_registration_in_the_admin_frees_the_place_for_the_next_person(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(tasks, "send_promotion_notice", QueuedTask())
+    meeting = MeetingFactory(capacity=1)
+    holder = register(meeting)
+    waiting = register(meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            "/admin/meetings/registration/",
+            {"action": "cancel_registrations", ACTION_CHECKBOX_NAME: [holder.pk]},
+        )
+
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == Registration.Status.CANCELLED
+    assert waiting.status == Registration.Status.REGISTERED
+
+
+def test_the_registrations_list_needs_the_same_queries_for_few_or_many(staff_client):
+    url = "/admin/meetings/registration/"
+    RegistrationFactory.create_batch(2, with_needs=True)
+    _changelist_queries(staff_client, url)
+    small = _changelist_queries(staff_client, url)
+
+    RegistrationFactory.create_batch(30, with_needs=True)
+
+    assert _changelist_queries(staff_client, url) == small
+
+
+def test_what_was_sent_is_visible_but_read_only(staff_client):
+    MessageDeliveryFactory(status=MessageDelivery.Status.FAILED, last_error="SMTP timed out")
+    MessageDeliveryFactory()
+
+    response = staff_client.get("/admin/meetings/messagedelivery/")
+
+    assert response.status_code == 200
+    assert "SMTP timed out" in response.content.decode()
+    assert staff_client.get("/admin/meetings/messagedelivery/add/").status_code == 403
+    delivery = MessageDelivery.objects.first()
+    assert staff_client.post(
+        f"/admin/meetings/messagedelivery/{delivery.pk}/change/", {"status": "sent"}
+    ).status_code == 403
+
+
+def test_the_deliveries_list_needs_the_same_queries_for_few_or_many(staff_client):
+    url = "/admin/meetings/messagedelivery/"
+    MessageDeliveryFactory.create_batch(2)
+    _changelist_queries(staff_client, url)
+    small = _changelist_queries(staff_client, url)
+
+    MessageDeliveryFactory.create_batch(30)
+
+    assert _changelist_queries(staff_client, url) == small
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/meetings/venue/",
+        "/admin/meetings/venue/add/",
+        "/admin/meetings/meetingseries/",
+        "/admin/meetings/registration/add/",
+        "/admin/meetings/meeting/add/",
+    ],
+)
+def test_the_other_meeting_admin_pages_open(staff_client, url):
+    VenueFactory()
+    assert staff_client.get(url).status_code == 200
+
+
+def test_adding_someone_offers_only_meetings_they_could_still_come_to(staff_client):
+    MeetingFactory(title="Coming meeting")
+    MeetingFactory(title="Gone meeting", past=True)
+    MeetingFactory(title="Called-off meeting", cancelled=True)
+
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "meetings", "model_name": "registration", "field_name": "meeting", "term": "meeting"},
+    )
+
+    assert response.status_code == 200
+    assert [r["text"].split(" (")[0] for r in response.json()["results"]] == ["Coming meeting"]

@@ -1,0 +1,503 @@
+"""Meeting reminders: when they go, to whom, what they say, and that each goes exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import threading
+from unittest import mock
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import connection
+
+from meetings import deliveries
+from meetings.models import MessageDelivery, Registration
+from meetings.tasks import retry_failed_deliveries, send_due_reminders
+from meetings.tests.factories import (
+    MeetingFactory,
+    RegistrationFactory,
+    VenueFactory,
+    contactable_member,
+    group_profile,
+    london,
+)
+from members.models import Member
+from members.services import pause_membership, record_consent
+
+pytestmark = pytest.mark.django_db
+
+# A Tuesday in winter time (GMT) just after the clocks go back: its week-before reminder falls
+# in summer time (BST). And the reverse: a Tuesday in BST whose reminder falls in GMT.
+# Kept in UTC so that "7 days before" below is elapsed time, as the job measures it (aware
+# London datetimes would do wall-clock arithmetic across the clock change).
+WINTER_MEETING = london(2027, 11, 2, 10).astimezone(dt.UTC)
+SUMMER_MEETING = london(2027, 3, 30, 10).astimezone(dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def riverside():
+    return group_profile(short_name="Riverside group", reminder_offset_days="7,1")
+
+
+def travel(moment: dt.datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def registered(meeting, *, when=None, **kwargs) -> Registration:
+    """A contactable member registered well before any reminder fell due."""
+    with travel(when or meeting.starts_at - dt.timedelta(days=30)):
+        return RegistrationFactory(meeting=meeting, member=contactable_member(), **kwargs)
+
+
+def run_reminders() -> dict:
+    return send_due_reminders.apply().get()
+
+
+def reminders_to(registration) -> list:
+    return [message for message in mail.outbox if message.to == [registration.member.user.email]]
+
+
+def ics_attachment(message) -> icalendar.Event:
+    (attachment,) = message.attachments
+    assert attachment.mimetype == "text/calendar"
+    content = attachment.content.encode() if isinstance(attachment.content, str) else attachment.content
+    return icalendar.Calendar.from_ical(content).events[0]
+
+
+# --- When ---------------------------------------------------------------------------------------
+
+
+def test_the_reminder_is_sent_exactly_once_when_the_task_runs_twice():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    first, second = registered(meeting), registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=7) + dt.timedelta(minutes=3)):
+        assert run_reminders() == {"sent": 2}
+        assert run_reminders() == {}
+
+    assert len(mail.outbox) == 2
+    assert len(reminders_to(first)) == len(reminders_to(second)) == 1
+    deliveries_made = MessageDelivery.objects.filter(kind=MessageDelivery.Kind.REMINDER)
+    assert sorted(deliveries_made.values_list("registration_id", "key", "status")) == [
+        (first.pk, 7, "sent"),
+        (second.pk, 7, "sent"),
+    ]
+
+
+def test_each_offset_in_the_group_profile_sends_its_own_reminder_once():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+
+    for moment in (
+        WINTER_MEETING - dt.timedelta(days=8),  # not yet
+        WINTER_MEETING - dt.timedelta(days=7),  # the week-before reminder
+        WINTER_MEETING - dt.timedelta(days=3),
+        WINTER_MEETING - dt.timedelta(days=1),  # the day-before reminder
+        WINTER_MEETING - dt.timedelta(hours=1),
+    ):
+        with travel(moment):
+            run_reminders()
+
+    assert sorted(registration.deliveries.values_list("key", flat=True)) == [1, 7]
+    assert len(mail.outbox) == 2
+
+
+def test_the_offsets_come_from_the_group_profile():
+    group_profile(reminder_offset_days="3")
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        run_reminders()
+    assert mail.outbox == []
+    with travel(WINTER_MEETING - dt.timedelta(days=3)):
+        run_reminders()
+
+    assert list(registration.deliveries.values_list("key", flat=True)) == [3]
+
+
+def test_a_late_reminder_still_goes_if_the_worker_was_down_but_not_once_the_next_is_due():
+    late = registered(MeetingFactory(starts_at=WINTER_MEETING))
+    next_week = WINTER_MEETING + dt.timedelta(days=7)
+    missed = registered(MeetingFactory(starts_at=next_week))
+
+    with travel(WINTER_MEETING - dt.timedelta(days=5)):  # two days late: the week-before one goes
+        send_due_reminders.apply()
+    assert [d.key for d in late.deliveries.all()] == [7]
+
+    # For next week's meeting the worker was down until the day-before reminder was due:
+    # only that one goes, not two reminders at once.
+    with travel(next_week - dt.timedelta(hours=20)):
+        send_due_reminders.apply()
+    assert [d.key for d in missed.deliveries.all()] == [1]
+
+
+def test_no_reminder_once_the_meeting_has_started():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+
+    with travel(WINTER_MEETING + dt.timedelta(minutes=1)):
+        run_reminders()
+
+    assert mail.outbox == []
+    assert not registration.deliveries.exists()
+
+
+def test_no_reminder_for_a_cancelled_meeting():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING, cancelled=True)
+    registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("status", ["waiting", "apologies", "cancelled"])
+def test_no_reminder_without_a_place(status):
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registered(meeting, **{status: True})
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    assert mail.outbox == []
+
+
+def test_someone_who_signs_up_after_a_reminder_fell_due_gets_the_next_one_only():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting, when=WINTER_MEETING - dt.timedelta(days=4))
+
+    with travel(WINTER_MEETING - dt.timedelta(days=4)):
+        run_reminders()
+    assert mail.outbox == []
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    assert list(registration.deliveries.values_list("key", flat=True)) == [1]
+
+
+# --- To whom --------------------------------------------------------------------------------------
+
+
+def test_no_reminder_to_a_member_who_withdrew_consent_to_contact():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    with travel(WINTER_MEETING - dt.timedelta(days=8)):
+        record_consent(member=registration.member, purpose="contact", given=False)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        assert run_reminders() == {"skipped": 1}
+        assert run_reminders() == {}
+
+    assert mail.outbox == []
+    delivery = registration.deliveries.get()
+    assert delivery.status == MessageDelivery.Status.SKIPPED
+    assert delivery.sent_at is None
+
+
+def test_no_reminder_to_a_member_taking_a_break():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    pause_membership(member=registration.member)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        run_reminders()
+
+    assert mail.outbox == []
+    assert registration.deliveries.get().status == MessageDelivery.Status.SKIPPED
+
+
+def test_no_reminder_to_a_member_who_does_not_want_email():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    Member.objects.filter(pk=registration.member.pk).update(contact_by_email=False)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        run_reminders()
+
+    assert mail.outbox == []
+
+
+# --- What it says ---------------------------------------------------------------------------------
+
+
+def test_the_reminder_gives_the_date_with_the_weekday_in_london_time_across_the_clock_change():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING, ends_at=WINTER_MEETING + dt.timedelta(hours=2))
+    registered(meeting)
+
+    # A week before, London is on summer time; the meeting is on winter time.
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        run_reminders()
+
+    (message,) = mail.outbox
+    assert message.subject == "Reminder: group meeting on Tuesday 2 November – Riverside group"
+    assert "When: Tuesday 2 November 2027, 10am to midday" in message.body
+    html = message.alternatives[0][0]
+    assert "Tuesday 2 November 2027, 10am to midday" in html
+    event = ics_attachment(message)
+    assert event.start == WINTER_MEETING
+    assert event.start.tzinfo.key == "Europe/London"
+
+
+def test_a_summer_meeting_reminded_in_winter_time_keeps_its_london_time():
+    meeting = MeetingFactory(starts_at=SUMMER_MEETING, ends_at=SUMMER_MEETING + dt.timedelta(hours=1, minutes=30))
+    registered(meeting)
+
+    with travel(SUMMER_MEETING - dt.timedelta(days=7)):
+        run_reminders()
+
+    (message,) = mail.outbox
+    assert "When: Tuesday 30 March 2027, 10am to 11:30am" in message.body
+    assert ics_attachment(message).start == SUMMER_MEETING
+
+
+def test_the_reminder_says_where_how_to_get_in_what_to_bring_what_they_need_and_how_to_cancel():
+    venue = VenueFactory(
+        name="Riverside Family Centre",
+        address="12 Mill Lane\nRiverside",
+        postcode="RT1 2AB",
+        step_free=True,
+        parking="Free parking behind the building.",
+        baby_changing=True,
+        access_notes="Ring the bell at the side door.",
+        directions_url="https://maps.example.org/riverside",
+    )
+    meeting = MeetingFactory(starts_at=WINTER_MEETING, venue=venue, what_to_bring="Your own mug, if you like.")
+    registration = registered(meeting, needs_childcare=True, interpreter_language="Polish", dietary="vegan")
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    (message,) = reminders_to(registration)
+    body = message.body
+    assert "Where: Riverside Family Centre, 12 Mill Lane, Riverside, RT1 2AB" in body
+    assert "There is step-free access." in body
+    assert "Free parking behind the building." in body
+    assert "There are baby-changing facilities." in body
+    assert "Children are welcome." in body
+    assert "Ring the bell at the side door." in body
+    assert "https://maps.example.org/riverside" in body
+    assert "What to bring: Your own mug, if you like." in body
+    assert "- childcare or bringing a baby" in body
+    assert "- Polish interpreter" in body
+    assert "- food and drink: vegan" in body
+    assert f"http://127.0.0.1:8000/meetings/{meeting.pk}/" in body
+    assert "cancel" in body
+    html = message.alternatives[0][0]
+    assert "<li>Polish interpreter</li>" in html
+    assert f'href="http://127.0.0.1:8000/meetings/{meeting.pk}/"' in html
+    assert "Hello" in body and registration.member.user.name in body
+
+
+def test_an_in_person_reminder_has_no_joining_link():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING, online_link="https://meet.example.org/not-for-this-one")
+    registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    (message,) = mail.outbox
+    assert "meet.example.org" not in message.body
+    assert "meet.example.org" not in message.alternatives[0][0]
+    assert "meet.example.org" not in ics_attachment(message)["DESCRIPTION"]
+
+
+def test_an_online_reminder_has_the_joining_link_and_no_venue():
+    meeting = MeetingFactory(
+        starts_at=WINTER_MEETING, online=True, online_link="https://meet.example.org/riverside-room"
+    )
+    registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    (message,) = mail.outbox
+    assert "Where: online" in message.body
+    assert "https://meet.example.org/riverside-room" in message.body
+    assert "Join from 9:50 to test your sound." in message.body
+    assert 'href="https://meet.example.org/riverside-room"' in message.alternatives[0][0]
+    assert "step-free" not in message.body
+    event = ics_attachment(message)
+    assert event["LOCATION"] == "Online"
+    assert "https://meet.example.org/riverside-room" in event["DESCRIPTION"]
+
+
+def test_a_reminder_with_no_needs_says_how_to_tell_us():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    assert "If there is anything that would help you take part" in mail.outbox[0].body
+
+
+def test_the_subject_and_opening_never_name_a_sensitive_meetings_topic():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING, sensitive=True, title="Birth trauma and mental health")
+    registered(meeting)
+
+    with travel(WINTER_MEETING - dt.timedelta(days=1)):
+        run_reminders()
+
+    (message,) = mail.outbox
+    assert message.subject == "Reminder: focus group on Tuesday 2 November – Riverside group"
+    for text in (message.subject, message.body, message.alternatives[0][0]):
+        assert "trauma" not in text.lower()
+        assert "mental health" not in text.lower()
+    assert ics_attachment(message)["SUMMARY"] == "Riverside group: focus group"
+
+
+# --- Exactly once -----------------------------------------------------------------------------
+
+
+def test_two_workers_claiming_the_same_reminder_leaves_one_sender():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+
+    first = deliveries.claim(registration, MessageDelivery.Kind.REMINDER, 7)
+    second = deliveries.claim(registration, MessageDelivery.Kind.REMINDER, 7)
+
+    assert first is not None
+    assert second is None
+    assert deliveries.deliver(registration, MessageDelivery.Kind.REMINDER, 7) is None
+    assert mail.outbox == []  # the claimant has not sent yet; nobody else may
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_running_the_task_at_the_same_moment_send_each_reminder_once():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registrations = [registered(meeting) for _ in range(5)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            send_due_reminders.apply(throw=True)
+        except Exception as exc:  # reported below, in the test's own thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(r.member.user.email for r in registrations)
+    assert MessageDelivery.objects.filter(status=MessageDelivery.Status.SENT).count() == 5
+
+
+def fail_once(error: Exception):
+    """Patches sending so the first email fails (as a refusing mail server would), then works."""
+    real_send = EmailMessage.send
+    calls = {"count": 0}
+
+    def send(self, fail_silently=False):
+        calls["count"] += 1
+        if calls["count"] == 1:
+            raise error
+        return real_send(self, fail_silently)
+
+    return mock.patch.object(EmailMessage, "send", send)
+
+
+def test_a_failed_send_is_recorded_then_retried_and_sent_once():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    due = WINTER_MEETING - dt.timedelta(days=7)
+
+    with fail_once(smtplib.SMTPServerDisconnected("Connection unexpectedly closed")):
+        with travel(due):
+            assert run_reminders() == {"failed": 1}
+            assert run_reminders() == {}  # a failed message is the retry job's, not a new one
+        delivery = registration.deliveries.get()
+        assert delivery.status == MessageDelivery.Status.FAILED
+        assert "Connection unexpectedly closed" in delivery.last_error
+        assert mail.outbox == []
+
+        with travel(due + dt.timedelta(minutes=1)):  # too soon: the first retry waits 5 minutes
+            assert retry_failed_deliveries.apply().get() == {}
+        with travel(due + dt.timedelta(minutes=6)):
+            assert retry_failed_deliveries.apply().get() == {"sent": 1}
+            assert retry_failed_deliveries.apply().get() == {}
+            assert run_reminders() == {}
+
+    delivery.refresh_from_db()
+    assert delivery.status == MessageDelivery.Status.SENT
+    assert delivery.attempts == 2
+    assert delivery.last_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_reminder_is_not_retried_once_the_meeting_has_started():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+
+    with fail_once(smtplib.SMTPException("Mailbox unavailable")), travel(WINTER_MEETING - dt.timedelta(minutes=10)):
+        run_reminders()
+    with travel(WINTER_MEETING + dt.timedelta(minutes=10)):
+        retry_failed_deliveries.apply()
+
+    assert registration.deliveries.get().status == MessageDelivery.Status.FAILED
+    assert mail.outbox == []
+
+
+def test_a_failed_message_is_retried_with_a_growing_pause_then_left_failed():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    due = WINTER_MEETING - dt.timedelta(days=7)
+
+    with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPException("Refused")):
+        with travel(due):
+            run_reminders()
+        moment = due
+        for _ in range(10):
+            moment += dt.timedelta(hours=2)
+            with travel(moment):
+                retry_failed_deliveries.apply()
+
+    delivery = registration.deliveries.get()
+    assert delivery.status == MessageDelivery.Status.FAILED
+    assert delivery.attempts == deliveries.MAX_ATTEMPTS
+    assert "Refused" in delivery.last_error
+
+
+def test_only_one_worker_can_take_a_failed_message_back():
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    delivery = MessageDelivery.objects.create(
+        registration=registration, kind=MessageDelivery.Kind.REMINDER, key=7, status=MessageDelivery.Status.FAILED
+    )
+    copy = MessageDelivery.objects.get(pk=delivery.pk)
+
+    assert deliveries.reclaim(delivery) is True
+    assert deliveries.reclaim(copy) is False
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.SENDING, 2)
+
+
+def test_a_message_left_sending_by_a_stopped_worker_is_reported_not_resent(caplog):
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    due = WINTER_MEETING - dt.timedelta(days=7)
+    with travel(due):
+        deliveries.claim(registration, MessageDelivery.Kind.REMINDER, 7)  # and then the worker died
+
+    with travel(due + dt.timedelta(hours=1)), caplog.at_level(logging.ERROR, logger="meetings.tasks"):
+        retry_failed_deliveries.apply()
+        run_reminders()
+
+    assert mail.outbox == []
+    assert registration.deliveries.get().status == MessageDelivery.Status.SENDING
+    assert "stopped mid-send" in caplog.text
