@@ -48,6 +48,7 @@ RUN SECRET_KEY=collectstatic-build-only \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     REDIS_URL=redis://localhost:6379/0 \
     ALLOWED_HOSTS=localhost \
+    PORTAL_BASE_URL=https://localhost \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 

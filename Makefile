@@ -41,6 +41,7 @@ check: install
 	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	MFA_ENCRYPTION_KEY=$$($(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 	DATABASE_URL=sqlite:///var/check.sqlite3 REDIS_URL=redis://127.0.0.1:6379/0 ALLOWED_HOSTS=portal.example.nhs.uk \
+	PORTAL_BASE_URL=https://portal.example.nhs.uk \
 	DJANGO_SETTINGS_MODULE=involvement.settings.production \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

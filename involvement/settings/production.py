@@ -18,6 +18,10 @@ if not REDIS_URL:
         "Set REDIS_URL in production: rate limits and background jobs need a shared Redis."
     )
 env_str("DATABASE_URL")  # no SQLite fallback in production
+# Links in emails sent by background jobs must point at the real site, not a default.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL").rstrip("/")
+if not PORTAL_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("PORTAL_BASE_URL must be the portal's https:// address in production.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -73,6 +73,7 @@ def _production_env(**overrides):
         DATABASE_URL="postgres://portal@127.0.0.1:5432/portal",
         REDIS_URL="redis://127.0.0.1:6379/0",
         ALLOWED_HOSTS="portal.example.nhs.uk",
+        PORTAL_BASE_URL="https://portal.example.nhs.uk",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -94,6 +95,12 @@ def test_production_settings_refuse_to_start_without_redis():
     result = _manage("check", env=_production_env(REDIS_URL=None))
     assert result.returncode != 0
     assert "Set REDIS_URL in production" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_the_sites_https_address():
+    result = _manage("check", env=_production_env(PORTAL_BASE_URL=None))
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL" in result.stderr
 
 
 def test_production_settings_refuse_debug():

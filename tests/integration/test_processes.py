@@ -205,6 +205,7 @@ def portal(tmp_path_factory):
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "PORTAL_BASE_URL": "https://involvement.example.nhs.uk",
         "SECURE_SSL_REDIRECT": "false",
         "VAR_DIR": str(work / "var"),
         "STATIC_ROOT": str(work / "static"),
