@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -329,7 +328,9 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
             self.message_user(request, f"Published the minutes of {published} meeting(s).", messages.SUCCESS)
         if skipped:
             self.message_user(
-                request, f"{skipped} meeting(s) have no minutes written yet, so nothing was published.", messages.WARNING
+                request,
+                f"{skipped} meeting(s) have no minutes written yet, so nothing was published.",
+                messages.WARNING,
             )
 
     # --- Plan the year ---------------------------------------------------------------------

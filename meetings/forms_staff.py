@@ -6,7 +6,6 @@ import calendar
 import datetime
 
 from django import forms
-from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from . import series
 from .models import Meeting, Registration, Venue
 
 WEEK_CHOICES = [(week, name.capitalize()) for week, name in series.WEEK_NAMES.items()]
+TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 WEEKDAY_CHOICES = [(number, calendar.day_name[number]) for number in range(7)]
 
 
@@ -51,10 +51,10 @@ class PlanYearForm(forms.Form):
     week_of_month = forms.TypedChoiceField(label="Which week", choices=WEEK_CHOICES, coerce=int, initial=2)
     weekday = forms.TypedChoiceField(label="Which day", choices=WEEKDAY_CHOICES, coerce=int, initial=1)
     start_time = forms.TimeField(
-        label="Starts at", initial=datetime.time(10), widget=admin_widgets.AdminTimeWidget, help_text="UK time."
+        label="Starts at", initial=datetime.time(10), widget=TIME_WIDGET, help_text="UK time, for example 10:00."
     )
     end_time = forms.TimeField(
-        label="Ends at", initial=datetime.time(12), widget=admin_widgets.AdminTimeWidget, help_text="UK time."
+        label="Ends at", initial=datetime.time(12), widget=TIME_WIDGET, help_text="UK time, for example 12:00."
     )
     skip_bank_holidays = forms.BooleanField(
         label="Move a meeting a week later when it falls on a bank holiday (England)",

@@ -27,6 +27,13 @@ def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
+def _refuse_if_closed(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise RegistrationError("This meeting has been cancelled.")
+    if meeting.starts_at <= timezone.now():
+        raise RegistrationError("This meeting has already started, so your place can no longer be changed here.")
+
+
 def _refresh_counts(meeting: Meeting) -> None:
     counts = meeting.registrations.aggregate(
         registered=Count("id", filter=Q(status__in=Registration.HOLDS_PLACE)),
@@ -63,10 +70,7 @@ def register_for_meeting(*, member: Member, meeting: Meeting, needs: dict | None
     Registering again after cancelling or sending apologies reuses the same record.
     """
     meeting = _lock(meeting)
-    if meeting.is_cancelled:
-        raise RegistrationError("This meeting has been cancelled.")
-    if meeting.starts_at <= timezone.now():
-        raise RegistrationError("This meeting has already started, so you cannot sign up for it now.")
+    _refuse_if_closed(meeting)
     if member.has_left or member.erased_at:
         raise RegistrationError("You have left the group, so you cannot sign up for meetings.")
     registration = Registration.objects.filter(meeting=meeting, member=member).first()
@@ -98,6 +102,7 @@ def register_for_meeting(*, member: Member, meeting: Meeting, needs: dict | None
 def send_apologies(*, member: Member, meeting: Meeting) -> Registration:
     """Says the member cannot come. Frees their place (if they had one) for the next person waiting."""
     meeting = _lock(meeting)
+    _refuse_if_closed(meeting)
     registration, _ = Registration.objects.get_or_create(
         meeting=meeting, member=member, defaults={"status": Registration.Status.APOLOGIES}
     )
@@ -116,6 +121,7 @@ def send_apologies(*, member: Member, meeting: Meeting) -> Registration:
 def cancel_registration(*, registration: Registration) -> Registration | None:
     """Cancels a place or a place on the waiting list. Returns whoever was moved into the freed place."""
     meeting = _lock(registration.meeting)
+    _refuse_if_closed(meeting)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in (Registration.Status.REGISTERED, Registration.Status.WAITING):
         return None

@@ -69,7 +69,7 @@ def meeting_list(request):
 
 @coordinator_required
 def attendance(request, pk: int):
-    """"Tick who is here": one big box per person with a place, with what they need for this meeting."""
+    """ "Tick who is here": one big box per person with a place, with what they need for this meeting."""
     meeting = _get_meeting(pk)
     registrations = _registrations(meeting, Registration.HOLDS_PLACE)
     form = AttendanceForm(request.POST if request.method == "POST" else None, registrations=registrations)
@@ -79,9 +79,7 @@ def attendance(request, pk: int):
         elif form.is_valid():
             here = len(form.cleaned_data["attended"])
             services.record_attendance(meeting=meeting, attended=form.cleaned_data["attended"])
-            messages.success(
-                request, f"Attendance saved: {here} here, {len(registrations) - here} not here."
-            )
+            messages.success(request, f"Attendance saved: {here} here, {len(registrations) - here} not here.")
             return redirect("meetings_staff:attendance", pk=meeting.pk)
     return render(
         request,

@@ -237,7 +237,9 @@ def test_a_meeting_can_be_cancelled_from_its_own_page(staff_client, change_notic
     assert change_notices.calls == [(meeting.pk, "cancelled")]
 
 
-def test_cancelling_a_cancelled_meeting_again_sends_nothing(staff_client, change_notices, django_capture_on_commit_callbacks):
+def test_cancelling_a_cancelled_meeting_again_sends_nothing(
+    staff_client, change_notices, django_capture_on_commit_callbacks
+):
     meeting = MeetingFactory(cancelled=True)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -279,7 +281,9 @@ def test_changing_the_time_in_the_admin_bumps_the_sequence_and_queues_change_not
 def test_times_typed_in_the_admin_are_uk_time(staff_client, change_notices, django_capture_on_commit_callbacks):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
     data = _form_data(meeting)
-    data.update({"starts_at_0": "2027-07-13", "starts_at_1": "10:00:00", "ends_at_0": "2027-07-13", "ends_at_1": "12:00:00"})
+    data.update(
+        {"starts_at_0": "2027-07-13", "starts_at_1": "10:00:00", "ends_at_0": "2027-07-13", "ends_at_1": "12:00:00"}
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(_change_url(meeting), data)
@@ -368,7 +372,9 @@ def test_the_times_are_labelled_as_uk_time(staff_client):
 
 
 def test_publish_minutes_publishes_written_minutes_and_skips_meetings_without(staff_client):
-    written = MeetingFactory(past=True, minutes="We agreed the new leaflet.", minutes_status=Meeting.MinutesStatus.DRAFT)
+    written = MeetingFactory(
+        past=True, minutes="We agreed the new leaflet.", minutes_status=Meeting.MinutesStatus.DRAFT
+    )
     empty = MeetingFactory(past=True)
 
     response = staff_client.post(
@@ -616,9 +622,10 @@ def test_what_was_sent_is_visible_but_read_only(staff_client):
     assert "SMTP timed out" in response.content.decode()
     assert staff_client.get("/admin/meetings/messagedelivery/add/").status_code == 403
     delivery = MessageDelivery.objects.first()
-    assert staff_client.post(
-        f"/admin/meetings/messagedelivery/{delivery.pk}/change/", {"status": "sent"}
-    ).status_code == 403
+    assert (
+        staff_client.post(f"/admin/meetings/messagedelivery/{delivery.pk}/change/", {"status": "sent"}).status_code
+        == 403
+    )
 
 
 def test_the_deliveries_list_needs_the_same_queries_for_few_or_many(staff_client):

@@ -498,6 +498,9 @@ def test_a_member_who_has_left_cannot_register(member, member_client, meeting):
     page = main_html(member_client.get(url("detail", meeting)))
     assert f'action="{url("register", meeting)}"' not in page
     assert "You have left the group" in page
+    response = member_client.get(url("register", meeting))
+    assert response.status_code == 302
+    assert "You have left the group, so you cannot sign up for meetings." in texts(response)
 
 
 def test_the_forms_need_the_csrf_token(amira, member, meeting):
