@@ -19,7 +19,7 @@ class NavItem:
 
 def _navigation(request) -> list[NavItem]:
     user = request.user
-    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    items: list[tuple[str, str]] = [("Home", reverse("home")), ("Meetings", reverse("meetings:upcoming"))]
     if user.is_authenticated:
         if is_coordinator(user):
             items.append(("Admin", reverse("admin:index")))
@@ -34,10 +34,7 @@ def _navigation(request) -> list[NavItem]:
         items.append(("Join the group", reverse("members:join")))
         items.append(("Log in", reverse("account_login")))
     path = request.path
-    return [
-        NavItem(label, url, current=(path == url if url == "/" else path.startswith(url)))
-        for label, url in items
-    ]
+    return [NavItem(label, url, current=(path == url if url == "/" else path.startswith(url))) for label, url in items]
 
 
 def portal(request) -> dict:
