@@ -75,18 +75,6 @@ class RegistrationWhenFilter(WhenFilter):
     field_path = "meeting__ends_at"
 
 
-def publish_minutes(*, meeting: Meeting) -> bool:
-    """Publishes a meeting's minutes so members can read them. False if there are none to publish."""
-    if not meeting.minutes.strip():
-        return False
-    if meeting.minutes_are_published:
-        return True
-    meeting.minutes_status = Meeting.MinutesStatus.PUBLISHED
-    meeting.minutes_published_at = timezone.now()
-    meeting.save(update_fields=["minutes_status", "minutes_published_at", "updated_at"])
-    return True
-
-
 class HttpsLinksMixin:
     """Links typed without a scheme get https:// (Django 6's default; says so now, without a warning)."""
 
@@ -320,7 +308,7 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
     def publish_minutes_action(self, request, queryset):
         published = skipped = 0
         for meeting in queryset:
-            if publish_minutes(meeting=meeting):
+            if services.publish_minutes(meeting=meeting):
                 published += 1
             else:
                 skipped += 1

@@ -211,3 +211,15 @@ def change_meeting(*, meeting: Meeting, **changes) -> Meeting:
         meeting.save()
         _on_commit("send_meeting_change_notices", meeting.pk, "changed")
     return meeting
+
+
+def publish_minutes(*, meeting: Meeting) -> bool:
+    """Publishes a meeting's minutes so members can read them. False if there are none to publish."""
+    if not meeting.minutes.strip():
+        return False
+    if meeting.minutes_are_published:
+        return True
+    meeting.minutes_status = Meeting.MinutesStatus.PUBLISHED
+    meeting.minutes_published_at = timezone.now()
+    meeting.save(update_fields=["minutes_status", "minutes_published_at", "updated_at"])
+    return True
