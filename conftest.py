@@ -75,3 +75,28 @@ def member_client(member):
     client = Client()
     client.force_login(member)
     return client
+
+
+# Data that migrations create (roles, consent texts, courses, default rates, crisis lines).
+# Tests on a transactional database (the live server, threads) empty every table after
+# each test; `restore_migration_data()` puts these rows back, idempotently.
+MIGRATION_DATA = [
+    ("members.migrations.0002_role_groups", "create_role_groups"),
+    ("members.migrations.0004_first_consent_texts_and_courses", "create"),
+    ("involvement.migrations.0002_default_profile_and_crisis_signposts", "create_defaults"),
+    ("expenses.migrations.0002_defaults_and_finance_group", "create"),
+]
+
+
+def restore_migration_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from expenses.permissions import grant_finance_permissions
+    from involvement.permissions import grant_coordinator_permissions
+
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+    grant_coordinator_permissions()
+    grant_finance_permissions()

@@ -34,6 +34,11 @@ class PrivateReceiptStorage(LazyObject):
 private_receipts = PrivateReceiptStorage()
 
 
+def private_receipt_storage() -> PrivateReceiptStorage:
+    # A callable, so migrations record this function rather than a path on one machine.
+    return private_receipts
+
+
 def receipt_path(instance: ExpenseItem, filename: str) -> str:
     # A random name: the original is kept separately for display, never used on disk.
     suffix = Path(filename).suffix.lower()
@@ -189,7 +194,7 @@ class ExpenseItem(models.Model):
     taxi_reason = models.CharField("why a taxi was needed", max_length=300, blank=True)
     rate = models.ForeignKey(Rate, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
     amount = models.DecimalField(**MONEY)
-    receipt = models.FileField(storage=private_receipts, upload_to=receipt_path, blank=True, max_length=200)
+    receipt = models.FileField(storage=private_receipt_storage, upload_to=receipt_path, blank=True, max_length=200)
     receipt_name = models.CharField("receipt file name as uploaded", max_length=200, blank=True)
     receipt_content_type = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

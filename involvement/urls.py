@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/meetings/", include("meetings.staff_urls")),
     path("meetings/", include("meetings.urls")),
+    path("expenses/", include("expenses.staff_urls")),
+    path("expenses/", include("expenses.urls")),
 ]
 
 handler400 = "involvement.errors.bad_request"

@@ -47,6 +47,7 @@ from .services import (
     resume_membership,
     save_equality_answers,
 )
+from .state import member_state
 
 STEPS = Member.ONBOARDING_STEPS
 CONSENT_PURPOSES = [purpose.value for purpose in ConsentText.CONSENT_PURPOSES]
@@ -97,7 +98,12 @@ def join(request):
     return render(
         request,
         "members/join.html",
-        {"consent_texts": consent_texts, "respect_text": texts.get(RESPECT), "steps": list(STEP_INFO.values())},
+        {
+            "consent_texts": consent_texts,
+            "respect_text": texts.get(RESPECT),
+            "steps": list(STEP_INFO.values()),
+            "is_member": member_state(request) is not None,
+        },
     )
 
 

@@ -12,7 +12,7 @@ Meetings and members come from ``meetings.tests.factories``. On top of them:
   line (10 miles at 45p), ``with_receipt=True`` to store a real small JPEG as its receipt.
 * ``RateFactory`` – an involvement-payment rate (per activity £20 from 2025-01-01).
 * Real files for upload tests: ``jpeg_bytes(gps=True)``, ``png_bytes()``, ``pdf_bytes()``,
-  ``heic_bytes()`` (a header only), ``upload(name, content, content_type)`` → SimpleUploadedFile,
+  ``heic_bytes(gps=True)``, ``upload(name, content, content_type)`` → SimpleUploadedFile,
   and ``receipt_upload(kind="jpeg")``.
 """
 
@@ -138,6 +138,10 @@ class ExpenseClaimFactory(factory.django.DjangoModelFactory):
         )
 
 
+def _latest_mileage_rate() -> Rate | None:
+    return Rate.objects.filter(kind=Rate.Kind.MILEAGE).order_by("-valid_from").first()
+
+
 class ExpenseItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ExpenseItem
@@ -153,7 +157,7 @@ class ExpenseItemFactory(factory.django.DjangoModelFactory):
             category=Category.MILEAGE,
             description="Home to the family centre and back",
             miles=Decimal("10.0"),
-            rate=factory.LazyFunction(lambda: Rate.objects.filter(kind=Rate.Kind.MILEAGE).order_by("-valid_from").first()),
+            rate=factory.LazyFunction(_latest_mileage_rate),
             amount=Decimal("4.50"),
         )
 
@@ -189,6 +193,21 @@ class ClaimEventFactory(factory.django.DjangoModelFactory):
 # Real files ---------------------------------------------------------------------------------
 
 
+def _exif_with_location():
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Phone 12"  # Model
+    exif[0x8825] = {  # GPS: somewhere in London
+        1: "N",  # GPSLatitudeRef
+        2: (51.0, 30.0, 12.5),  # GPSLatitude
+        3: "W",  # GPSLongitudeRef
+        4: (0.0, 7.0, 39.0),  # GPSLongitude
+    }
+    return exif
+
+
 def jpeg_bytes(*, gps: bool = False, size: tuple[int, int] = (40, 30)) -> bytes:
     """A real JPEG made with Pillow; ``gps=True`` adds EXIF with a camera make and a location."""
     from PIL import Image
@@ -196,17 +215,7 @@ def jpeg_bytes(*, gps: bool = False, size: tuple[int, int] = (40, 30)) -> bytes:
     image = Image.new("RGB", size, (200, 120, 40))
     buffer = io.BytesIO()
     if gps:
-        exif = Image.Exif()
-        exif[0x010F] = "PhoneMaker"  # Make
-        exif[0x0110] = "Phone 12"  # Model
-        gps_ifd = {
-            1: "N",  # GPSLatitudeRef
-            2: (51.0, 30.0, 12.5),  # GPSLatitude
-            3: "W",  # GPSLongitudeRef
-            4: (0.0, 7.0, 39.0),  # GPSLongitude
-        }
-        exif[0x8825] = gps_ifd
-        image.save(buffer, "JPEG", exif=exif)
+        image.save(buffer, "JPEG", exif=_exif_with_location())
     else:
         image.save(buffer, "JPEG")
     return buffer.getvalue()
@@ -245,9 +254,19 @@ def pdf_bytes(text: str = "Bus ticket 3.20") -> bytes:
     return out.getvalue()
 
 
-def heic_bytes() -> bytes:
-    """The start of a HEIC file (an ISO-BMFF 'ftyp' box with brand 'heic'); not decodable."""
-    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+def heic_bytes(*, gps: bool = False) -> bytes:
+    """A real HEIC photo (as iPhones take them), made with pillow-heif; ``gps=True`` adds a location."""
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (40, 30), (30, 160, 90))
+    if gps:
+        image.save(buffer, "HEIF", exif=_exif_with_location())
+    else:
+        image.save(buffer, "HEIF")
+    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
@@ -255,11 +274,12 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def receipt_upload(kind: str = "jpeg", *, name: str | None = None) -> SimpleUploadedFile:
-    """An upload of a real receipt file: ``kind`` is jpeg, jpeg_gps, png or pdf."""
+    """An upload of a real receipt file: ``kind`` is jpeg, jpeg_gps, png, heic or pdf."""
     content, default_name, content_type = {
         "jpeg": (jpeg_bytes, "receipt.jpg", "image/jpeg"),
         "jpeg_gps": (lambda: jpeg_bytes(gps=True), "photo.jpg", "image/jpeg"),
         "png": (png_bytes, "receipt.png", "image/png"),
+        "heic": (heic_bytes, "IMG_0001.HEIC", "image/heic"),
         "pdf": (pdf_bytes, "ticket.pdf", "application/pdf"),
     }[kind]
     return upload(name or default_name, content(), content_type)

@@ -597,3 +597,49 @@ def test_no_500_for_a_member_whose_texts_are_all_unpublished(member_client, memb
 def test_json_download_filename_has_no_personal_details(member_client, active_member):
     disposition = member_client.get(reverse("members:data_json"))["Content-Disposition"]
     assert re.fullmatch(r'attachment; filename="my-involvement-data-\d{4}-\d{2}-\d{2}\.json"', disposition)
+
+
+def assert_clean_markup(page: Page, url: str) -> None:
+    """No inline styles or scripts beyond the layout's two (the CSP forbids them), no repeated
+    ids, a label for every control, and one h1."""
+    assert not re.search(r"\sstyle=", page.html), url
+    assert "<style" not in page.html, url
+    assert len(re.findall(r"<script(?![^>]*\bsrc=)", page.html)) == 2, url
+    ids = [e["attrs"]["id"] for e in page.all() if "id" in e["attrs"]]
+    assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))
+    labelled = {e["attrs"].get("for") for e in page.all("label")}
+    for control in page.all():
+        if control["tag"] in {"input", "select", "textarea"} and control["attrs"].get("type") != "hidden":
+            assert control["attrs"].get("id") in labelled, (url, control["attrs"])
+    assert len(page.all("h1")) == 1, url
+
+
+def test_every_member_page_has_clean_accessible_markup(member_client, member_record):
+    member_client.post(
+        reverse("members:onboarding_step", args=["contact"]), {"channels": ["email"], "contact_frequency": "monthly"}
+    )
+    Member.objects.filter(pk=member_record.pk).update(onboarding_step=5)
+    onboarding = [
+        reverse("members:onboarding_step", args=[step])
+        for step in ("contact", "respect", "access", "about", "equality")
+    ]
+    onboarding += [reverse("members:onboarding_consent", args=[p.value]) for p in ConsentText.CONSENT_PURPOSES]
+    onboarding += [reverse("members:keep_details_declined"), reverse("members:join")]
+    for url in onboarding:
+        assert_clean_markup(page_of(member_client.get(url)), url)
+    # The same forms showing errors.
+    for url, data in [
+        (reverse("members:onboarding_step", args=["contact"]), {"channels": ["sms", "post"]}),
+        (reverse("members:onboarding_step", args=["access"]), {"needs": ["needs_interpreter"]}),
+        (reverse("members:onboarding_step", args=["about"]), {"topics": ["other", "prefer_not"]}),
+        (reverse("members:onboarding_consent", args=["photos"]), {}),
+    ]:
+        page = page_of(member_client.post(url, data))
+        assert page.one("div", "nhsuk-error-summary")
+        assert_clean_markup(page, url)
+
+    joined(member_record.user)
+    for url in MEMBER_PAGES:
+        if url not in REDIRECTS_FOR_ACTIVE_MEMBER and url != reverse("members:data_json"):
+            assert_clean_markup(page_of(member_client.get(url)), url)
+    assert_clean_markup(page_of(member_client.get(reverse("members:onboarding_done"))), "done")

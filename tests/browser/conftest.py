@@ -111,8 +111,12 @@ def group_profile(transactional_db, django_db_serialized_rollback):
     crisis signposts, the role groups) before each test, since the live server needs a
     transactional database, whose tables are emptied after each test.
     """
+    from conftest import restore_migration_data
     from involvement.models import GroupProfile, Signpost
 
+    # Serialized rollback cannot always restore these once Playwright's event loop runs in this
+    # thread, so the rows migrations create are put back explicitly.
+    restore_migration_data()
     profile = GroupProfile.load()
     profile.name = "Riverside Perinatal Involvement Group"
     profile.service_name = "Perinatal involvement"

@@ -8,6 +8,8 @@ Kept quick: one test per width walks every page in one tab, logged in by a sessi
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -36,12 +38,28 @@ def log_in(context, portal: str, user) -> None:
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": portal}])
 
 
+def ensure_first_consent_texts() -> None:
+    """The consent texts a migration creates, put back if a browser test before this one
+    emptied the tables. (Serialized rollback does not restore them here: once Playwright's
+    event loop runs in this thread, Django's connection is a fresh object without the
+    serialized copy of the database, so migration data is gone after the first live-server test.)
+    """
+    from django.apps import apps
+
+    from members.models import ConsentText
+
+    if not ConsentText.objects.exists():
+        migration = importlib.import_module("members.migrations.0004_first_consent_texts_and_courses")
+        migration.create(apps, None)
+
+
 @pytest.fixture
 def new_member(group_profile):
     """Someone who has just created an account and confirmed their email: nothing filled in."""
     from members.services import get_or_create_member
     from members.tests.factories import UserFactory
 
+    ensure_first_consent_texts()
     # A long name with no spaces must still wrap at 320px.
     user = UserFactory(email="amira.khan-perinatal-group@example.org", name="Amira Khan-Abdullahi-Richardson")
     return get_or_create_member(user)
@@ -83,8 +101,8 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
     Member.objects.filter(pk=new_member.pk).update(
         onboarding_step=5, contact_by_email=True, contact_frequency="monthly"
     )
-    visit(page, portal, "/my/", viewport)
-    for purpose in ("keep_details", "contact", "anonymised_words", "photos"):
+    # (The four consent questions share one template; the first and last are checked.)
+    for purpose in ("keep_details", "photos"):
         visit(page, portal, f"/my/join/consent/{purpose}/", viewport)
     visit(page, portal, "/my/consents/keeping-your-details/", viewport)
     for step in ("respect", "access", "about", "equality"):
@@ -111,13 +129,11 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
     )
     record_consents(member=new_member, decisions=ALL_CONSENTS)
     save_equality_answers(member=new_member, answers={"age_band": "30_34", "religion": "prefer_not"})
+    # (The profile's contact, access, about and equality forms are the steps' own, checked above.)
     for path in (
         "/my/join/done/",
-        "/my/",
         "/my/profile/",
         "/my/profile/change/name/",
-        "/my/profile/change/contact/",
-        "/my/profile/change/access/",
         "/my/profile/change/payments/",
         "/my/consents/",
         "/my/break/",
@@ -129,8 +145,8 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
 
     # On a break, and the review asked for after a new version is published.
     Member.objects.filter(pk=new_member.pk).update(status=Member.Status.PAUSED)
-    visit(page, portal, "/my/break/", viewport)
     visit(page, portal, "/my/", viewport)
+    visit(page, portal, "/my/break/", viewport)
     for purpose in ("photos", "contact"):
         publish_consent_text(
             text=new_consent_version(

@@ -1,0 +1,265 @@
+"""The forms a member fills in to claim: a cost (one form per kind of cost), and sending the claim.
+
+Amounts and miles are text fields checked with the same rules as ``expenses.services`` (which
+checks them again), so whatever was typed, even "abc" or "-5", comes back in the box with a
+message by it. Receipts use ``expenses.uploads.ReceiptField``: checked by content and size.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import Category, ExpenseRules
+from .uploads import ReceiptField
+
+DESCRIPTION_MAX = 200
+TAXI_REASON_MAX = 300
+MESSAGE_MAX = services.MAX_MESSAGE_LENGTH
+
+# Amounts and miles: a number keypad on phones, no autofill or spelling suggestions, a short box.
+NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-5"}
+
+# What each kind of cost asks for beyond the amount and the receipt.
+DESCRIPTION_LABELS = {
+    Category.MILEAGE: (
+        "Where did you drive from and to? (optional)",
+        "For example, home to Riverside House and back.",
+    ),
+    Category.PUBLIC_TRANSPORT: ("What was the ticket for? (optional)", "For example, return bus ticket."),
+    Category.PARKING: ("Where did you park? (optional)", "For example, the car park next to the venue."),
+    Category.TAXI: ("Where was the taxi from and to? (optional)", "For example, the station to the venue."),
+    Category.CHILDCARE: (
+        "What was the childcare? (optional)",
+        "For example, 3 hours with a childminder while I took part.",
+    ),
+    Category.CARER: (
+        "What was the care? (optional)",
+        "For example, a carer for my mum for the afternoon.",
+    ),
+    Category.OTHER: ("What was it for?", "For example, a printer cartridge to print the papers for the meeting."),
+}
+
+# Page headings for adding each kind of cost.
+ADD_HEADINGS = {
+    Category.MILEAGE: "Add mileage",
+    Category.PUBLIC_TRANSPORT: "Add a bus, train or tram fare",
+    Category.PARKING: "Add parking",
+    Category.TAXI: "Add a taxi fare",
+    Category.CHILDCARE: "Add childcare",
+    Category.CARER: "Add carer costs",
+    Category.OTHER: "Add another cost",
+}
+
+# How each kind of cost is offered on the claim page.
+ADD_LINKS = [
+    (Category.MILEAGE, "Mileage", "Driving your own car or motorbike."),
+    (Category.PUBLIC_TRANSPORT, "Bus, train or tram", "Your fare, with the ticket or a screenshot of it."),
+    (Category.PARKING, "Parking", "Car park or meter charges."),
+    (Category.TAXI, "Taxi", "When a taxi was the only practical way to get there."),
+    (Category.CHILDCARE, "Childcare", "Paying someone to look after your children so you could take part."),
+    (Category.CARER, "Carer costs", "Paying for care for someone you look after."),
+    (Category.OTHER, "Something else", "Any other cost of taking part."),
+]
+
+
+def _too_long(what: str) -> str:
+    # Django fills in %(limit_value)s and %(show_value)s when the text is too long.
+    return f"{what} must be %(limit_value)s characters or fewer. You have typed %(show_value)s."
+
+
+def _from_claim_error(error: services.ClaimError) -> ValidationError:
+    return ValidationError(error.message)
+
+
+class NoBrowserLimits:
+    """No maxlength in the page: pasted text would be cut off without a word. The server says
+    what is wrong and keeps everything that was typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+
+class ItemForm(forms.Form):
+    """One cost. Built for a category: mileage asks for miles (we work out the amount); every
+    other kind asks for the amount and a receipt; a taxi also asks why it was needed.
+
+    ``token`` is a one-off id for this form, so sending the same form twice (a double click,
+    the browser resending after a slow answer) adds the cost only once.
+    """
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, category: str, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category = Category(category)
+        self.item = item
+        description_label, description_hint = DESCRIPTION_LABELS[self.category]
+        fields: dict[str, forms.Field] = {}
+        if self.category == Category.MILEAGE:
+            fields["miles"] = forms.CharField(
+                label="How many miles did you drive?",
+                help_text="Count the whole journey, there and back. For example, 12.5.",
+                required=False,
+                widget=forms.TextInput(attrs=NUMBER_ATTRS),
+            )
+        else:
+            fields["amount"] = forms.CharField(
+                label="How much did you spend?",
+                help_text="In pounds and pence, for example 4.50.",
+                required=False,
+                widget=forms.TextInput(attrs=NUMBER_ATTRS),
+            )
+        if self.category == Category.TAXI:
+            fields["taxi_reason"] = forms.CharField(
+                label="Why did you need a taxi?",
+                help_text="For example, there is no bus at that time, or I could not manage the walk with my baby.",
+                max_length=TAXI_REASON_MAX,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"max_length": _too_long("The reason")},
+            )
+        fields["description"] = forms.CharField(
+            label=description_label,
+            help_text=description_hint,
+            max_length=DESCRIPTION_MAX,
+            required=False,
+            error_messages={"max_length": _too_long("This")},
+        )
+        if self.category != Category.MILEAGE:
+            fields["receipt"] = ReceiptField(
+                label="Receipt or ticket",
+                required=False,
+                help_text=receipt_hint(self.category, has_receipt=bool(item and item.receipt)),
+            )
+            if item is not None and item.receipt:
+                fields["remove_receipt"] = forms.BooleanField(
+                    label=f"Remove the receipt I added ({item.receipt_name or 'receipt'})",
+                    required=False,
+                )
+        self.fields.update(fields)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)  # see NoBrowserLimits
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = uuid.uuid4().hex
+
+    def clean_amount(self) -> Decimal:
+        try:
+            return services.clean_amount(self.cleaned_data["amount"].strip())
+        except services.ClaimError as error:
+            raise _from_claim_error(error) from None
+
+    def clean_miles(self) -> Decimal:
+        try:
+            return services.clean_miles(self.cleaned_data["miles"].strip())
+        except services.ClaimError as error:
+            raise _from_claim_error(error) from None
+
+    def clean_taxi_reason(self) -> str:
+        reason = self.cleaned_data["taxi_reason"].strip()
+        if not reason:
+            raise ValidationError("Tell us why you needed a taxi, for example no bus at that time.")
+        return reason
+
+    def clean_description(self) -> str:
+        description = " ".join(self.cleaned_data["description"].split())
+        if self.category == Category.OTHER and not description:
+            raise ValidationError("Tell us what the cost was for.")
+        return description
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data.get("token", "")
+        try:
+            return uuid.UUID(token).hex
+        except ValueError:
+            return ""  # an old or edited page: the form still works, without the double-send guard
+
+    def service_fields(self) -> dict:
+        """Keyword arguments for ``services.add_item`` / ``services.update_item``."""
+        data = self.cleaned_data
+        fields = {
+            "amount": data.get("amount"),
+            "miles": data.get("miles"),
+            "description": data.get("description", ""),
+            "taxi_reason": data.get("taxi_reason", ""),
+            "receipt": data.get("receipt"),
+        }
+        if "remove_receipt" in self.fields:
+            fields["remove_receipt"] = bool(data.get("remove_receipt"))
+        return fields
+
+
+class SubmitForm(NoBrowserLimits, forms.Form):
+    """Sending a claim (or sending it back after a question), with the declaration."""
+
+    CONFIRM = "confirmed"
+
+    message = forms.CharField(
+        label="Your reply to the team (optional)",
+        help_text="Tell us what you have changed, or answer the question here.",
+        max_length=MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long("Your reply")},
+    )
+    declaration = forms.MultipleChoiceField(
+        label="Declaration",
+        help_text="We need you to confirm this before we can pay you.",
+        choices=[
+            (
+                CONFIRM,
+                "I confirm that I took part in this activity, that the costs above are what I really spent "
+                "because I took part, and that I have not claimed them from anywhere else.",
+            )
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, answering_query: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not answering_query:
+            del self.fields["message"]
+
+    def clean_declaration(self) -> bool:
+        return self.CONFIRM in (self.cleaned_data.get("declaration") or [])
+
+    def clean_message(self) -> str:
+        return self.cleaned_data["message"].strip()
+
+
+def item_initial(item) -> dict:
+    """What an item's form starts with when the member changes it."""
+    return {
+        "amount": "" if item.amount is None else f"{item.amount:.2f}",
+        "miles": "" if item.miles is None else f"{item.miles.normalize():f}",
+        "description": item.description,
+        "taxi_reason": item.taxi_reason,
+    }
+
+
+def pence_or_pounds(amount: Decimal) -> str:
+    """45p, or £1.20 for a pound or more."""
+    if amount < 1:
+        pence = amount * 100
+        return f"{pence:.0f}p" if pence == pence.to_integral_value() else f"{pence:.1f}p"
+    return f"£{amount:.2f}"
+
+
+def receipt_hint(category: str, *, has_receipt: bool = False) -> str:
+    needed = category in set(ExpenseRules.load().receipt_required_for or [])
+    megabytes = settings.RECEIPT_MAX_BYTES / (1024 * 1024)
+    size = f"{megabytes:.0f} MB" if megabytes >= 1 else f"{settings.RECEIPT_MAX_BYTES // 1024} KB"
+    base = f"A photo (JPEG, PNG or HEIC) or a PDF, smaller than {size}."
+    if has_receipt:
+        return f"{base} Choose a file only if you want to replace the receipt you added."
+    if needed:
+        return f"{base} You can add it later, but we need it before you send the claim."
+    return f"{base} Optional."

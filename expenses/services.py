@@ -1,0 +1,582 @@
+"""Everything that changes an expense claim: member pages, the admin, tasks and tests call these.
+
+Each function takes keyword arguments, runs in one transaction, and records every change of
+state as a ClaimEvent (who, when, any message). A rule that is broken raises ``ClaimError``
+with a message in plain English and, where it belongs to one field, that field's name, so a
+form can show it by the field: ``form.add_error(error.field, error.message)``.
+
+Decisions worth knowing:
+
+* **Who may claim**: a member may claim for an activity that has ended and was not cancelled,
+  if attendance was taken and they were marked attended, or – while attendance has not been
+  taken yet – if they were registered. The same check runs again on submit.
+* **Payment choice**: the automatic involvement-payment line follows the member's payment
+  preference. "Expenses and involvement payments" adds it; "Expenses only", "No payments" and
+  no choice yet add none. Expenses stay claimable under "No payments": paying back money
+  someone spent is not a payment for their time, and nobody should be out of pocket. The choice
+  is copied onto the claim and refreshed whenever the member edits it, until it is submitted.
+* **Limits**: mileage from more than 0 up to 500 miles a line; any other amount from 1p up to
+  £1,000 a line; a taxi needs a reason; receipts for the categories the rules name, checked on
+  submit (so a member can save a draft and add the photo later).
+* **Late claims** (submitted more than the rules' deadline after the activity) are accepted and
+  flagged, judged at the first submission.
+* **Separation of duties** (``settings.EXPENSES_SEPARATION_OF_DUTIES``, on by default): only a
+  finance approver approves, rejects or marks paid, and never a claim they prepared. Switched
+  off, a coordinator may too. Nobody ever decides on their own claim.
+* Submitting twice (a double click, a retried request) changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from meetings.models import Meeting, Registration
+from members.models import Member, User
+from members.roles import is_coordinator, is_finance_approver
+
+from . import rates
+from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules
+from .uploads import CleanReceipt, delete_receipt_file, store_receipt
+
+logger = logging.getLogger(__name__)
+
+Status = ExpenseClaim.Status
+
+MAX_MILES = Decimal("500")
+MAX_ITEM_AMOUNT = Decimal("1000.00")
+MIN_ITEM_AMOUNT = Decimal("0.01")
+MAX_MESSAGE_LENGTH = 2000
+MEMBER_CATEGORIES = [c for c in Category if c != Category.INVOLVEMENT_PAYMENT]
+EDITABLE = (Status.DRAFT, Status.QUERIED)
+
+
+class ClaimError(Exception):
+    """A claim rule was broken. ``message`` is for the person; ``field`` names the form field, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Who may claim ---------------------------------------------------------------------------
+
+
+def attendance_refusal(*, member: Member, meeting: Meeting) -> str | None:
+    """Why the member may not claim for this activity, or None if they may."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        return "This activity was cancelled, so there is nothing to claim for it."
+    if meeting.ends_at > timezone.now():
+        return "You can claim once the activity has finished."
+    registration = Registration.objects.filter(member=member, meeting=meeting).only("status").first()
+    status = registration.status if registration else None
+    if meeting.attendance_taken_at:
+        if status == Registration.Status.ATTENDED:
+            return None
+        return (
+            "Our attendance record does not show you at this activity, so you cannot claim for it. "
+            "If you were there, please contact the team and we will correct the record."
+        )
+    if status in (Registration.Status.REGISTERED, Registration.Status.ATTENDED):
+        return None
+    return "You can only claim for an activity you were registered for and took part in."
+
+
+def can_claim(*, member: Member, meeting: Meeting) -> bool:
+    return attendance_refusal(member=member, meeting=meeting) is None
+
+
+# Who may decide ---------------------------------------------------------------------------
+
+
+def separation_of_duties() -> bool:
+    return settings.EXPENSES_SEPARATION_OF_DUTIES
+
+
+def decision_refusal(*, user: User, claim: ExpenseClaim) -> str | None:
+    """Why the user may not approve, reject or mark paid this claim, or None if they may."""
+    if claim.member.user_id == user.pk:
+        return "You cannot decide on your own claim."
+    if separation_of_duties():
+        if not is_finance_approver(user):
+            return "Only a finance approver can approve, reject or mark paid a claim."
+        if claim.prepared_by_id == user.pk:
+            return "You prepared this claim, so another finance approver must decide on it."
+        return None
+    if is_finance_approver(user) or is_coordinator(user):
+        return None
+    return "Only a finance approver or a coordinator can approve, reject or mark paid a claim."
+
+
+def can_decide(*, user: User, claim: ExpenseClaim) -> bool:
+    return decision_refusal(user=user, claim=claim) is None
+
+
+def _require_staff(user: User) -> None:
+    if not (is_finance_approver(user) or is_coordinator(user)):
+        raise ClaimError("Only the team can do this.")
+
+
+def _require_decider(user: User, claim: ExpenseClaim) -> None:
+    refusal = decision_refusal(user=user, claim=claim)
+    if refusal:
+        raise ClaimError(refusal)
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _record(claim: ExpenseClaim, *, from_status: str, to_status: str, by: User | None, message: str = "") -> None:
+    ClaimEvent.objects.create(claim=claim, from_status=from_status, to_status=to_status, by=by, message=message)
+
+
+def _notify(claim: ExpenseClaim, status: str) -> None:
+    """Queues the member's email about the claim's new status, once the change is committed."""
+    try:
+        from expenses.tasks import send_claim_status_email
+    except ImportError:
+        logger.warning("expenses.tasks.send_claim_status_email is missing: no email about claim %s", claim.pk)
+        return
+    claim_id = claim.pk
+    transaction.on_commit(lambda: send_claim_status_email.delay(claim_id, status))
+
+
+def _locked(claim: ExpenseClaim) -> ExpenseClaim:
+    return ExpenseClaim.objects.select_for_update().select_related("member", "member__user", "meeting").get(pk=claim.pk)
+
+
+def _require_editable(claim: ExpenseClaim) -> None:
+    if claim.status not in EDITABLE:
+        raise ClaimError(f"This claim is {claim.get_status_display().lower()} and can no longer be changed.")
+
+
+def _message(text: str, *, field: str, required: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ClaimError(required, field=field)
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise ClaimError(f"Keep this to {MAX_MESSAGE_LENGTH:,} characters or fewer.", field=field)
+    return text
+
+
+def _decimal(value, *, field: str, label: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().lstrip("£").replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ClaimError(f"Enter the {label} as a number, like 12.50.", field=field) from None
+    if not number.is_finite():
+        raise ClaimError(f"Enter the {label} as a number, like 12.50.", field=field)
+    return number
+
+
+def clean_amount(value) -> Decimal:
+    """An amount in pounds from 1p to £1,000, rounded to the penny."""
+    if value in (None, ""):
+        raise ClaimError("Enter the amount you spent.", field="amount")
+    amount = _decimal(value, field="amount", label="amount")
+    if amount < MIN_ITEM_AMOUNT:
+        raise ClaimError("The amount must be more than £0.", field="amount")
+    if amount > MAX_ITEM_AMOUNT:
+        raise ClaimError(
+            "The amount must be £1,000 or less. For a larger cost, please talk to the team first.", field="amount"
+        )
+    return rates.money(amount)
+
+
+def clean_miles(value) -> Decimal:
+    """Miles from more than 0 up to 500, to one decimal place."""
+    if value in (None, ""):
+        raise ClaimError("Enter how many miles you travelled.", field="miles")
+    miles = _decimal(value, field="miles", label="miles")
+    if miles <= 0:
+        raise ClaimError("The miles must be more than 0.", field="miles")
+    if miles > MAX_MILES:
+        raise ClaimError(
+            "The miles must be 500 or fewer for one journey. Check the number, or talk to the team.", field="miles"
+        )
+    return miles.quantize(Decimal("0.1"))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def claim_deadline(meeting: Meeting) -> dt.date:
+    """The last day a claim for this activity is on time."""
+    return add_months(rates.activity_date(meeting), ExpenseRules.load().claim_deadline_months)
+
+
+def wants_involvement_payment(preference: str) -> bool:
+    return preference == Member.PaymentPreference.INVOLVEMENT_PAYMENTS
+
+
+def _refresh_involvement_line(claim: ExpenseClaim) -> None:
+    """Adds, updates or removes the automatic involvement-payment line to match the preference."""
+    lines = list(claim.items.filter(category=Category.INVOLVEMENT_PAYMENT))
+    payment = rates.involvement_payment(claim.meeting) if wants_involvement_payment(claim.payment_preference) else None
+    if payment is None:
+        for line in lines:
+            line.delete()
+        return
+    line = lines[0] if lines else ExpenseItem(claim=claim, category=Category.INVOLVEMENT_PAYMENT)
+    for extra in lines[1:]:
+        extra.delete()
+    line.rate = payment.rate
+    line.amount = payment.amount
+    line.description = f"{claim.meeting.get_kind_display()}: {payment.description}"
+    line.save()
+
+
+def _recalculate(claim: ExpenseClaim) -> None:
+    """Mileage lines from their miles and rate, with the rate's cap over the whole claim; sets is_over_cap."""
+    over_cap = False
+    used: dict[int, Decimal] = {}
+    for item in claim.items.select_related("rate").order_by("created_at", "pk"):
+        if item.category == Category.INVOLVEMENT_PAYMENT and item.rate:
+            uncapped = rates.involvement_payment(claim.meeting)
+            over_cap |= bool(uncapped and uncapped.over_cap)
+            continue
+        if item.category != Category.MILEAGE or not item.rate or item.miles is None:
+            continue
+        full = rates.mileage_amount(miles=item.miles, rate=item.rate)
+        amount = full
+        if item.rate.cap is not None:
+            already = used.get(item.rate_id, Decimal("0"))
+            amount = max(min(full, item.rate.cap - already), Decimal("0"))
+            used[item.rate_id] = already + amount
+            over_cap |= amount < full
+        if amount != item.amount:
+            item.amount = rates.money(amount)
+            item.save(update_fields=["amount"])
+    if claim.is_over_cap != over_cap:
+        claim.is_over_cap = over_cap
+        claim.save(update_fields=["is_over_cap", "updated_at"])
+
+
+def _refresh_preference(claim: ExpenseClaim) -> None:
+    preference = claim.member.payment_preference or ""
+    if claim.payment_preference != preference:
+        claim.payment_preference = preference
+        claim.save(update_fields=["payment_preference", "updated_at"])
+    _refresh_involvement_line(claim)
+    _recalculate(claim)
+
+
+def _mark_prepared(claim: ExpenseClaim, by: User | None) -> None:
+    """A claim touched by someone other than the claimant counts as prepared by them (for separation of duties)."""
+    if by is not None and by.pk != claim.member.user_id and claim.prepared_by_id is None:
+        claim.prepared_by = by
+        claim.save(update_fields=["prepared_by", "updated_at"])
+
+
+# The member's side --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_or_get_claim(*, member: Member, meeting: Meeting, by: User | None = None) -> ExpenseClaim:
+    """The member's claim for the activity: the existing one, or a new draft.
+
+    Refused (ClaimError) if the member did not take part. A new claim, or one still being
+    edited, gets the automatic involvement-payment line that the member's preference allows.
+    ``by`` is whoever is entering it; a coordinator entering it for the member becomes its
+    preparer.
+    """
+    existing = ExpenseClaim.objects.filter(member=member, meeting=meeting).first()
+    if existing is None:
+        refusal = attendance_refusal(member=member, meeting=meeting)
+        if refusal:
+            raise ClaimError(refusal)
+        try:
+            with transaction.atomic():
+                claim = ExpenseClaim.objects.create(
+                    member=member,
+                    meeting=meeting,
+                    payment_preference=member.payment_preference or "",
+                    prepared_by=by if by is not None and by.pk != member.user_id else None,
+                )
+        except IntegrityError:
+            # Someone (a second tab, a double click) created it a moment ago: use theirs.
+            existing = ExpenseClaim.objects.get(member=member, meeting=meeting)
+        else:
+            _record(claim, from_status="", to_status=Status.DRAFT, by=by or member.user)
+            _refresh_involvement_line(claim)
+            _recalculate(claim)
+            return claim
+    claim = _locked(existing)
+    if claim.status in EDITABLE:
+        _mark_prepared(claim, by)
+        _refresh_preference(claim)
+    return claim
+
+
+def _apply_item_fields(
+    item: ExpenseItem,
+    claim: ExpenseClaim,
+    *,
+    amount,
+    miles,
+    description: str,
+    taxi_reason: str,
+) -> None:
+    item.description = (description or "").strip()[:200]
+    if item.category == Category.MILEAGE:
+        rate = rates.mileage_rate_for(claim.meeting)
+        if rate is None:
+            raise ClaimError("There is no mileage rate set for the date of this activity. Please contact the team.")
+        item.miles = clean_miles(miles)
+        item.rate = rate
+        item.amount = rates.mileage_amount(miles=item.miles, rate=rate)
+        item.taxi_reason = ""
+        return
+    item.amount = clean_amount(amount)
+    item.miles = None
+    item.rate = None
+    if item.category == Category.TAXI:
+        item.taxi_reason = _message(
+            taxi_reason, field="taxi_reason", required="Tell us why you needed a taxi, for example no bus at that time."
+        )[:300]
+    else:
+        item.taxi_reason = ""
+
+
+@transaction.atomic
+def add_item(
+    *,
+    claim: ExpenseClaim,
+    category: str,
+    amount: Decimal | str | None = None,
+    miles: Decimal | str | None = None,
+    description: str = "",
+    taxi_reason: str = "",
+    receipt: CleanReceipt | None = None,
+    by: User | None = None,
+) -> ExpenseItem:
+    """Adds a cost to a draft or queried claim. Mileage is worked out from the miles and the rate."""
+    claim = _locked(claim)
+    _require_editable(claim)
+    if category not in MEMBER_CATEGORIES:
+        raise ClaimError("Choose what kind of cost this is.", field="category")
+    item = ExpenseItem(claim=claim, category=category)
+    _apply_item_fields(item, claim, amount=amount, miles=miles, description=description, taxi_reason=taxi_reason)
+    if receipt is not None:
+        store_receipt(item, receipt)
+    item.save()
+    _mark_prepared(claim, by)
+    _refresh_preference(claim)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def update_item(
+    *,
+    item: ExpenseItem,
+    amount: Decimal | str | None = None,
+    miles: Decimal | str | None = None,
+    description: str = "",
+    taxi_reason: str = "",
+    receipt: CleanReceipt | None = None,
+    remove_receipt: bool = False,
+    by: User | None = None,
+) -> ExpenseItem:
+    """Changes a cost on a draft or queried claim (the category stays; remove and add to change it).
+
+    A new ``receipt`` replaces the old file; ``remove_receipt`` deletes it.
+    """
+    claim = _locked(item.claim)
+    _require_editable(claim)
+    item = ExpenseItem.objects.select_for_update().get(pk=item.pk, claim=claim)
+    if item.category == Category.INVOLVEMENT_PAYMENT:
+        raise ClaimError("The involvement payment is set from the rates and your payment choice.")
+    _apply_item_fields(item, claim, amount=amount, miles=miles, description=description, taxi_reason=taxi_reason)
+    if receipt is not None:
+        store_receipt(item, receipt)
+    elif remove_receipt and item.receipt:
+        delete_receipt_file(item)
+        item.receipt = ""
+        item.receipt_name = ""
+        item.receipt_content_type = ""
+    item.save()
+    _mark_prepared(claim, by)
+    _refresh_preference(claim)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def remove_item(*, item: ExpenseItem, by: User | None = None) -> None:
+    """Removes a cost (and its receipt file) from a draft or queried claim."""
+    claim = _locked(item.claim)
+    _require_editable(claim)
+    if item.category == Category.INVOLVEMENT_PAYMENT:
+        raise ClaimError(
+            "The involvement payment follows your payment choice. To stop it, change your choice in your profile."
+        )
+    delete_receipt_file(item)
+    ExpenseItem.objects.filter(pk=item.pk, claim=claim).delete()
+    _mark_prepared(claim, by)
+    _recalculate(claim)
+
+
+def missing_receipts(claim: ExpenseClaim) -> list[ExpenseItem]:
+    """Items whose category needs a receipt under the rules and that have none."""
+    needed = set(ExpenseRules.load().receipt_required_for or [])
+    return [item for item in claim.items.all() if item.category in needed and not item.receipt]
+
+
+@transaction.atomic
+def submit_claim(*, claim: ExpenseClaim, declaration: bool, by: User | None = None, message: str = "") -> ExpenseClaim:
+    """Sends a draft (or an answered query) to the team, with the member's declaration.
+
+    Safe to call twice: a claim already submitted is returned unchanged. ``message`` is the
+    member's answer to a query, recorded on the claim's history.
+    """
+    claim = _locked(claim)
+    if claim.status == Status.SUBMITTED:
+        return claim
+    _require_editable(claim)
+    if not declaration:
+        raise ClaimError("Confirm the declaration to send your claim.", field="declaration")
+    refusal = attendance_refusal(member=claim.member, meeting=claim.meeting)
+    if refusal:
+        raise ClaimError(refusal)
+    _refresh_preference(claim)
+    items = list(claim.items.all())
+    if not items:
+        raise ClaimError("Add at least one cost before you send the claim.")
+    missing = missing_receipts(claim)
+    if missing:
+        names = ", ".join(f"{item.get_category_display().lower()} (£{item.amount})" for item in missing)
+        raise ClaimError(f"Add a receipt for: {names}.", field="receipt")
+    text = (message or "").strip()
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise ClaimError(f"Keep your message to {MAX_MESSAGE_LENGTH:,} characters or fewer.", field="message")
+
+    now = timezone.now()
+    from_status = claim.status
+    claim.status = Status.SUBMITTED
+    claim.declaration_accepted_at = now
+    if claim.submitted_at is None:
+        claim.submitted_at = now
+        claim.is_late = timezone.localdate(now) > claim_deadline(claim.meeting)
+    claim.save()
+    _record(claim, from_status=from_status, to_status=Status.SUBMITTED, by=by or claim.member.user, message=text)
+    _notify(claim, Status.SUBMITTED)
+    return claim
+
+
+def resubmit_claim(
+    *, claim: ExpenseClaim, declaration: bool, by: User | None = None, message: str = ""
+) -> ExpenseClaim:
+    """Sends a queried claim back to the team after the member has answered (same rules as submit)."""
+    return submit_claim(claim=claim, declaration=declaration, by=by, message=message)
+
+
+# The team's side ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def query_claim(*, claim: ExpenseClaim, by: User, message: str) -> ExpenseClaim:
+    """Asks the member a question; the claim goes back to them to edit and resubmit."""
+    _require_staff(by)
+    claim = _locked(claim)
+    if claim.status != Status.SUBMITTED:
+        raise ClaimError(f"Only a submitted claim can be queried; this one is {claim.get_status_display().lower()}.")
+    if claim.member.user_id == by.pk:
+        raise ClaimError("You cannot query your own claim.")
+    text = _message(message, field="message", required="Write the question for the member.")
+    claim.status = Status.QUERIED
+    claim.save(update_fields=["status", "updated_at"])
+    _record(claim, from_status=Status.SUBMITTED, to_status=Status.QUERIED, by=by, message=text)
+    _notify(claim, Status.QUERIED)
+    return claim
+
+
+@transaction.atomic
+def approve_claim(*, claim: ExpenseClaim, by: User) -> ExpenseClaim:
+    """Approves a submitted claim for payment (separation of duties applies)."""
+    claim = _locked(claim)
+    if claim.status == Status.APPROVED:
+        return claim
+    if claim.status != Status.SUBMITTED:
+        raise ClaimError(f"Only a submitted claim can be approved; this one is {claim.get_status_display().lower()}.")
+    _require_decider(by, claim)
+    claim.status = Status.APPROVED
+    claim.approved_by = by
+    claim.approved_at = timezone.now()
+    claim.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    _record(claim, from_status=Status.SUBMITTED, to_status=Status.APPROVED, by=by)
+    _notify(claim, Status.APPROVED)
+    return claim
+
+
+def approve_claims(
+    *, claims: Iterable[ExpenseClaim], by: User
+) -> tuple[list[ExpenseClaim], list[tuple[ExpenseClaim, str]]]:
+    """Approves each claim on its own; returns (approved, [(refused claim, why)])."""
+    approved, refused = [], []
+    for claim in claims:
+        try:
+            approved.append(approve_claim(claim=claim, by=by))
+        except ClaimError as error:
+            refused.append((claim, error.message))
+    return approved, refused
+
+
+@transaction.atomic
+def reject_claim(*, claim: ExpenseClaim, by: User, reason: str) -> ExpenseClaim:
+    """Turns down a submitted or queried claim, with the reason the member will read."""
+    claim = _locked(claim)
+    if claim.status not in (Status.SUBMITTED, Status.QUERIED):
+        raise ClaimError(
+            f"Only a submitted or queried claim can be rejected; this one is {claim.get_status_display().lower()}."
+        )
+    _require_decider(by, claim)
+    text = _message(reason, field="reason", required="Write the reason the member will read.")
+    from_status = claim.status
+    claim.status = Status.REJECTED
+    claim.rejection_reason = text
+    claim.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _record(claim, from_status=from_status, to_status=Status.REJECTED, by=by, message=text)
+    _notify(claim, Status.REJECTED)
+    return claim
+
+
+@transaction.atomic
+def mark_paid(*, claim: ExpenseClaim, by: User, paid_on: dt.date, reference: str) -> ExpenseClaim:
+    """Records that an approved claim was paid: the date and the payment reference."""
+    claim = _locked(claim)
+    if claim.status != Status.APPROVED:
+        raise ClaimError(
+            f"Only an approved claim can be marked paid; this one is {claim.get_status_display().lower()}."
+        )
+    _require_decider(by, claim)
+    reference = (reference or "").strip()
+    if not reference:
+        raise ClaimError("Enter the payment reference.", field="reference")
+    if len(reference) > 60:
+        raise ClaimError("The payment reference must be 60 characters or fewer.", field="reference")
+    if paid_on is None:
+        raise ClaimError("Enter the date it was paid.", field="paid_on")
+    if paid_on > timezone.localdate():
+        raise ClaimError("The payment date cannot be in the future.", field="paid_on")
+    if claim.approved_at and paid_on < timezone.localdate(claim.approved_at):
+        raise ClaimError("The payment date cannot be before the claim was approved.", field="paid_on")
+    claim.status = Status.PAID
+    claim.paid_on = paid_on
+    claim.payment_reference = reference
+    claim.paid_by = by
+    claim.save(update_fields=["status", "paid_on", "payment_reference", "paid_by", "updated_at"])
+    _record(claim, from_status=Status.APPROVED, to_status=Status.PAID, by=by, message=f"Reference {reference}")
+    _notify(claim, Status.PAID)
+    return claim

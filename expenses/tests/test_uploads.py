@@ -1,0 +1,220 @@
+"""Receipts are checked by content with real files, cleaned of location data, and stored privately."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from PIL import Image
+
+from expenses import services
+from expenses.models import Category
+from expenses.tests.factories import (
+    ExpenseClaimFactory,
+    heic_bytes,
+    jpeg_bytes,
+    pdf_bytes,
+    png_bytes,
+    receipt_upload,
+    upload,
+)
+from expenses.uploads import JPEG, PDF, PNG, TYPE_MESSAGE, ReceiptField, sniff, validate_receipt
+
+GPS_IFD = 0x8825
+
+
+def _exif(content: bytes):
+    return Image.open(io.BytesIO(content)).getexif()
+
+
+def test_a_jpeg_with_a_location_is_stored_without_any_exif():
+    original = jpeg_bytes(gps=True)
+    assert _exif(original).get_ifd(GPS_IFD), "the test photo must carry a location to begin with"
+    clean = validate_receipt(upload("IMG_2041.JPG", original, "image/jpeg"))
+    assert clean.content_type == JPEG
+    assert clean.name == "IMG_2041.jpg"
+    assert dict(_exif(clean.content)) == {}
+    assert b"PhoneMaker" not in clean.content
+    assert Image.open(io.BytesIO(clean.content)).size == (40, 30)
+
+
+def test_a_heic_photo_becomes_a_jpeg_without_its_location():
+    original = heic_bytes(gps=True)
+    clean = validate_receipt(upload("IMG_0001.HEIC", original, "image/heic"))
+    assert clean.content_type == JPEG
+    assert clean.name == "IMG_0001.jpg"
+    image = Image.open(io.BytesIO(clean.content))
+    assert image.format == "JPEG"
+    assert dict(image.getexif()) == {}
+
+
+def test_a_png_is_re_encoded_as_a_png():
+    clean = validate_receipt(upload("scan.png", png_bytes(), "image/png"))
+    assert clean.content_type == PNG
+    assert Image.open(io.BytesIO(clean.content)).format == "PNG"
+
+
+def test_a_photo_turned_sideways_by_exif_is_stored_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(buffer, "JPEG", exif=exif)
+    clean = validate_receipt(upload("sideways.jpg", buffer.getvalue(), "image/jpeg"))
+    assert Image.open(io.BytesIO(clean.content)).size == (20, 40)
+
+
+def test_a_real_pdf_is_stored_as_sent():
+    content = pdf_bytes()
+    clean = validate_receipt(upload("train ticket.pdf", content, "application/pdf"))
+    assert (clean.content, clean.content_type, clean.name) == (content, PDF, "train ticket.pdf")
+
+
+def test_a_pdf_named_as_a_photo_is_stored_as_a_pdf():
+    clean = validate_receipt(upload("ticket.jpg", pdf_bytes(), "image/jpeg"))
+    assert (clean.content_type, clean.name) == (PDF, "ticket.pdf")
+
+
+def test_a_program_renamed_pdf_is_refused():
+    exe = (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+        + b"\x00" * 200
+        + b"This program cannot be run in DOS mode"
+    )
+    with pytest.raises(ValidationError) as error:
+        validate_receipt(upload("receipt.pdf", exe, "application/pdf"))
+    assert error.value.messages == [TYPE_MESSAGE]
+
+
+def test_an_html_file_is_refused_whatever_it_is_called():
+    page = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
+    for name, content_type in (
+        ("receipt.html", "text/html"),
+        ("receipt.jpg", "image/jpeg"),
+        ("r.pdf", "application/pdf"),
+    ):
+        with pytest.raises(ValidationError, match="photo"):
+            validate_receipt(upload(name, page, content_type))
+
+
+def test_a_broken_photo_is_refused_with_a_clear_message():
+    with pytest.raises(ValidationError, match="could not open this photo"):
+        validate_receipt(upload("cut.jpg", jpeg_bytes()[:40], "image/jpeg"))
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError, match="empty"):
+        validate_receipt(upload("empty.pdf", b"", "application/pdf"))
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read():
+    with tempfile.NamedTemporaryFile(suffix=".upload") as handle:
+        handle.write(b"\xff\xd8\xff\xe0")
+        handle.truncate(50 * 1024 * 1024)
+        handle.flush()
+        big = TemporaryUploadedFile("big-photo.jpg", "image/jpeg", 50 * 1024 * 1024, None)
+        big.file.close()
+        big.file = open(handle.name, "rb")  # noqa: SIM115
+        reads = []
+        real_read = big.file.read
+        big.file.read = lambda *args: reads.append(args) or real_read(*args)
+        with pytest.raises(ValidationError) as error:
+            validate_receipt(big)
+        big.file.close()
+    assert error.value.messages[0].startswith("The file must be smaller than 10 MB. Yours is 50 MB")
+    assert reads == []
+
+
+def test_a_file_bigger_than_it_says_is_still_refused(settings):
+    settings.RECEIPT_MAX_BYTES = 1024
+    file = upload("liar.pdf", b"%PDF-1.4\n" + b"0" * 4096, "application/pdf")
+    file.size = 10
+    with pytest.raises(ValidationError, match="smaller than"):
+        validate_receipt(file)
+
+
+def test_the_limit_is_the_setting():
+    assert settings.RECEIPT_MAX_BYTES == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", JPEG),
+        (b"\x89PNG\r\n\x1a\n\x00", PNG),
+        (b"%PDF-1.7\n", PDF),
+        (b"\x00\x00\x00\x18ftypheix\x00\x00", "image/heic"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00", "image/heic"),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00", None),  # an MP4 video
+        (b"GIF89a", None),
+        (b"PK\x03\x04", None),  # a zip (or .docx)
+        (b"  %PDF-1.4", None),
+    ],
+)
+def test_types_are_told_by_their_first_bytes(head, kind):
+    assert sniff(head) == kind
+
+
+def test_a_display_name_cannot_carry_a_path_or_control_characters():
+    clean = validate_receipt(upload("../../etc/pass\x00wd\n.pdf", pdf_bytes(), "application/pdf"))
+    assert clean.name == "passwd.pdf"
+
+
+class ReceiptForm(forms.Form):
+    receipt = ReceiptField(required=False)
+
+
+def test_the_form_field_gives_a_clean_receipt():
+    form = ReceiptForm(data={}, files={"receipt": receipt_upload("jpeg_gps")})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["receipt"].content_type == JPEG
+
+
+def test_the_form_field_shows_the_message_by_the_field():
+    form = ReceiptForm(data={}, files={"receipt": upload("x.pdf", b"<html></html>", "application/pdf")})
+    assert not form.is_valid()
+    assert form.errors["receipt"] == [TYPE_MESSAGE]
+
+
+def test_the_form_field_is_optional_when_asked():
+    form = ReceiptForm(data={}, files={})
+    assert form.is_valid()
+    assert form.cleaned_data["receipt"] is None
+
+
+def test_the_form_field_offers_only_receipt_types():
+    html = str(ReceiptForm()["receipt"])
+    assert 'accept="image/jpeg,image/png,image/heic' in html
+
+
+@pytest.mark.django_db
+def test_a_stored_receipt_has_a_random_private_name_and_no_location():
+    claim = ExpenseClaimFactory()
+    clean = validate_receipt(receipt_upload("jpeg_gps", name="my home address.jpg"))
+    item = services.add_item(claim=claim, category=Category.PARKING, amount="4.00", receipt=clean)
+    path = item.receipt.path
+    assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not path.startswith(str(settings.MEDIA_ROOT))
+    assert "home" not in os.path.basename(path)
+    assert len(os.path.basename(path)) == len("0123456789abcdef0123456789abcdef.jpg")
+    assert item.receipt_name == "my home address.jpg"
+    with item.receipt.open("rb") as stored:
+        assert dict(_exif(stored.read())) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replacing_a_receipt_deletes_the_old_file():
+    claim = ExpenseClaimFactory()
+    item = services.add_item(
+        claim=claim, category=Category.PARKING, amount="4.00", receipt=validate_receipt(receipt_upload("jpeg"))
+    )
+    old_path = item.receipt.path
+    item = services.update_item(item=item, amount="4.00", receipt=validate_receipt(receipt_upload("pdf")))
+    assert not os.path.exists(old_path)
+    assert os.path.exists(item.receipt.path)
+    assert item.receipt_content_type == PDF
