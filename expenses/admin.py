@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -104,7 +104,8 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
     list_filter = ("status", ("meeting", ActivityFilter), "is_late", "is_over_cap")
     list_select_related = ("member__user", "meeting")
     search_fields = ("member__user__name", "member__user__email", "meeting__title", "payment_reference")
-    ordering = ("-submitted_at", "-pk")
+    # Newest submissions first; drafts (not submitted yet) last, on PostgreSQL as on SQLite.
+    ordering = (F("submitted_at").desc(nulls_last=True), "-pk")
     date_hierarchy = "submitted_at"
     list_per_page = 50
     actions = ["approve_claims", "query_claims", "reject_claims", "mark_claims_paid", "remittance_summary"]

@@ -40,6 +40,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 JPEG = "image/jpeg"
@@ -238,6 +239,6 @@ class ReceiptField(forms.FileField):
 
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
-        if value is None or value is False or not hasattr(value, "chunks"):
-            return None
+        if not isinstance(value, UploadedFile):
+            return None  # nothing new chosen (an existing receipt stays as it is)
         return validate_receipt(value)

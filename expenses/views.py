@@ -450,7 +450,7 @@ def _item_page(request, claim, form, *, heading: str, item=None):
     rate = mileage_rate_for(claim.meeting) if form.category == Category.MILEAGE else None
     if form.errors and request.FILES and "receipt" in form.fields:
         # Browsers never keep a chosen file when a page comes back, so say so by the field.
-        form.fields["receipt"].help_text += " Please choose your file again."
+        form["receipt"].help_text = f"{form['receipt'].help_text} Please choose your file again."
     return render(
         request,
         "expenses/item_form.html",

@@ -136,6 +136,10 @@ def seed_group() -> list[DemoLogin]:
 
     seed_meetings()
 
+    from expenses.demo import seed_expenses
+
+    seed_expenses()
+
     return [
         DemoLogin("member", DEMO_MEMBERS[0][0], DEMO_PASSWORD, needs_code=False),
         DemoLogin("coordinator", coordinator.email, DEMO_PASSWORD, needs_code=True),

@@ -148,6 +148,14 @@ def test_the_queue_filters(finance_client, query, expected):
     )
 
 
+def test_the_queue_lists_newest_submissions_first_and_drafts_last(finance_client):
+    draft = ExpenseClaimFactory()
+    older = ExpenseClaimFactory(submitted=True, submitted_at=london(2025, 3, 1, 9))
+    newer = ExpenseClaimFactory(submitted=True, submitted_at=london(2025, 3, 2, 9))
+    response = finance_client.get(reverse(CHANGELIST))
+    assert list(response.context["cl"].result_list) == [newer, older, draft]
+
+
 def test_the_queue_filters_by_activity(finance_client):
     first, second = ExpenseClaimFactory(submitted=True), ExpenseClaimFactory(submitted=True)
     response = finance_client.get(reverse(CHANGELIST), {"meeting__id__exact": first.meeting_id})

@@ -17,6 +17,7 @@ from expenses import services
 from expenses.models import Category
 from expenses.tests.factories import (
     ExpenseClaimFactory,
+    ExpenseItemFactory,
     heic_bytes,
     jpeg_bytes,
     pdf_bytes,
@@ -187,6 +188,13 @@ def test_the_form_field_is_optional_when_asked():
     assert form.cleaned_data["receipt"] is None
 
 
+@pytest.mark.django_db
+def test_the_form_field_leaves_an_existing_receipt_alone():
+    item = ExpenseItemFactory(with_receipt=True)
+    field = ReceiptField(required=False)
+    assert field.clean(None, initial=item.receipt) is None
+
+
 def test_the_form_field_offers_only_receipt_types():
     html = str(ReceiptForm()["receipt"])
     assert 'accept="image/jpeg,image/png,image/heic' in html
@@ -207,14 +215,15 @@ def test_a_stored_receipt_has_a_random_private_name_and_no_location():
         assert dict(_exif(stored.read())) == {}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_replacing_a_receipt_deletes_the_old_file():
+@pytest.mark.django_db
+def test_replacing_a_receipt_deletes_the_old_file(django_capture_on_commit_callbacks):
     claim = ExpenseClaimFactory()
     item = services.add_item(
         claim=claim, category=Category.PARKING, amount="4.00", receipt=validate_receipt(receipt_upload("jpeg"))
     )
     old_path = item.receipt.path
-    item = services.update_item(item=item, amount="4.00", receipt=validate_receipt(receipt_upload("pdf")))
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.update_item(item=item, amount="4.00", receipt=validate_receipt(receipt_upload("pdf")))
     assert not os.path.exists(old_path)
     assert os.path.exists(item.receipt.path)
     assert item.receipt_content_type == PDF
