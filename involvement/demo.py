@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from members.consent import current_texts
 from members.models import Consent, EqualityMonitoring, Member, TrainingCourse, TrainingRecord, User
-from members.roles import COMMISSIONERS, COORDINATORS
+from members.roles import COMMISSIONERS, COORDINATORS, FINANCE_APPROVERS
 
 from .models import GroupProfile, Signpost
 
@@ -130,6 +130,10 @@ def seed_group() -> list[DemoLogin]:
     commissioner.groups.add(Group.objects.get(name=COMMISSIONERS))
     _with_two_step(commissioner)
 
+    finance = _user("finance@demo.example", "Femi Okafor", staff=True)
+    finance.groups.add(Group.objects.get(name=FINANCE_APPROVERS))
+    _with_two_step(finance)
+
     seed_members(coordinator)
 
     from meetings.demo import seed_meetings
@@ -144,6 +148,7 @@ def seed_group() -> list[DemoLogin]:
         DemoLogin("member", DEMO_MEMBERS[0][0], DEMO_PASSWORD, needs_code=False),
         DemoLogin("coordinator", coordinator.email, DEMO_PASSWORD, needs_code=True),
         DemoLogin("commissioner", commissioner.email, DEMO_PASSWORD, needs_code=True),
+        DemoLogin("finance", finance.email, DEMO_PASSWORD, needs_code=True),
     ]
 
 
