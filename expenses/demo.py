@@ -172,7 +172,7 @@ def _finance_approver() -> User:
     approver = User.objects.filter(groups__name=FINANCE_APPROVERS, is_active=True).order_by("pk").first()
     if approver is None:
         approver, created = User.objects.get_or_create(
-            email=FINANCE_EMAIL, defaults={"name": "Femi Adebayo", "is_staff": True}
+            email=FINANCE_EMAIL, defaults={"name": "Femi Okafor", "is_staff": True}
         )
         if created:
             approver.set_unusable_password()

@@ -7,6 +7,7 @@ message by it. Receipts use ``expenses.uploads.ReceiptField``: checked by conten
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -21,6 +22,9 @@ from .uploads import ReceiptField
 DESCRIPTION_MAX = 200
 TAXI_REASON_MAX = 300
 MESSAGE_MAX = services.MAX_MESSAGE_LENGTH
+
+# "4,50" or "12,5": a comma used for the decimal point (a thousands comma has three digits after it).
+DECIMAL_COMMA = re.compile(r"£?\s*\d+,\d{1,2}")
 
 # Amounts and miles: a number keypad on phones, no autofill or spelling suggestions, a short box.
 NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-5"}
@@ -151,14 +155,21 @@ class ItemForm(forms.Form):
             self.initial["token"] = uuid.uuid4().hex
 
     def clean_amount(self) -> Decimal:
+        value = self.cleaned_data["amount"].strip()
+        if DECIMAL_COMMA.fullmatch(value):
+            # "4,50" is £4.50 in much of Europe, but would be read as £450: ask rather than guess.
+            raise ValidationError("Use a full stop between pounds and pence, like 4.50.")
         try:
-            return services.clean_amount(self.cleaned_data["amount"].strip())
+            return services.clean_amount(value)
         except services.ClaimError as error:
             raise _from_claim_error(error) from None
 
     def clean_miles(self) -> Decimal:
+        value = self.cleaned_data["miles"].strip()
+        if DECIMAL_COMMA.fullmatch(value):
+            raise ValidationError("Use a full stop for part of a mile, like 12.5.")
         try:
-            return services.clean_miles(self.cleaned_data["miles"].strip())
+            return services.clean_miles(value)
         except services.ClaimError as error:
             raise _from_claim_error(error) from None
 
@@ -221,6 +232,7 @@ class SubmitForm(NoBrowserLimits, forms.Form):
         ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": "Confirm the declaration to send your claim."},
     )
 
     def __init__(self, *args, answering_query: bool = False, **kwargs):

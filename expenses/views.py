@@ -323,7 +323,6 @@ def start_claim(request, meeting_pk: int):
             "wants_payment": services.wants_involvement_payment(member.payment_preference),
             "deadline": long_date(services.claim_deadline(meeting)),
         },
-        status=200,
     )
 
 
@@ -489,9 +488,11 @@ def add_item(request, pk: int, category: str):
                 return redirect(f"{reverse('expenses:claim', args=[claim.pk])}#your-costs")
             try:
                 item = services.add_item(claim=claim, category=category, by=request.user, **form.service_fields())
-            except services.ClaimError as error:
+            except Exception as error:
                 if key:
-                    cache.delete(key)
+                    cache.delete(key)  # nothing was added: the same form may be sent again
+                if not isinstance(error, services.ClaimError):
+                    raise
                 _service_error(form, error)
             else:
                 messages.success(request, _added_message(item))

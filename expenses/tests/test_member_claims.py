@@ -410,6 +410,8 @@ def test_another_cost_needs_to_say_what_it_was_for(claim, claimant_client):
         ("1e9", "The amount must be £1,000 or less."),
         ("250000", "The amount must be £1,000 or less."),
         ("9" * 400, "The amount must be £1,000 or less."),
+        ("4,50", "Use a full stop between pounds and pence, like 4.50."),
+        ("£1,250", "The amount must be £1,000 or less."),
     ],
 )
 def test_a_bad_amount_gets_a_message_by_the_field_and_keeps_what_was_typed(claim, claimant_client, amount, message):
@@ -436,6 +438,7 @@ def test_a_bad_amount_gets_a_message_by_the_field_and_keeps_what_was_typed(claim
         ("0", "The miles must be more than 0."),
         ("-3", "The miles must be more than 0."),
         ("twelve", "Enter the miles as a number, like 12.50."),
+        ("12,5", "Use a full stop for part of a mile, like 12.5."),
         ("", "Enter how many miles you travelled."),
     ],
 )
@@ -610,6 +613,8 @@ def test_sending_needs_the_declaration(claim, claimant_client):
     assert page.title.startswith("Error: ")
     assert "Confirm the declaration to send your claim." in error_for(response, "id_declaration")
     assert page.one("a", href="#id_declaration_0")
+    tampered = claimant_client.post(reverse("expenses:submit", args=[claim.pk]), {"declaration": "yes please"})
+    assert "Confirm the declaration to send your claim." in error_for(tampered, "id_declaration")
     claim.refresh_from_db()
     assert claim.status == Status.DRAFT
 

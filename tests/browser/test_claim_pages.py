@@ -133,9 +133,10 @@ def test_the_add_cost_form_with_errors_has_no_accessibility_violations(page, con
 
 def tab_to(page, selector: str, *, limit: int = 120) -> None:
     """Presses Tab until the focused element matches ``selector``."""
+    focused = "(selector) => !!document.activeElement && document.activeElement.matches(selector)"
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("(selector) => !!document.activeElement && document.activeElement.matches(selector)", selector):
+        if page.evaluate(focused, selector):
             return
     pytest.fail(f"Tab never reached {selector} on {page.url}")
 
