@@ -177,9 +177,12 @@ class ExpenseClaim(models.Model):
 
     @property
     def total(self) -> Decimal:
+        """The sum of the items, in pounds and pence (SQLite's SUM can return extra places)."""
         if hasattr(self, "_prefetched_objects_cache") and "items" in self._prefetched_objects_cache:
-            return sum((item.amount for item in self.items.all()), Decimal("0.00"))
-        return self.items.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+            total = sum((item.amount for item in self.items.all()), Decimal("0.00"))
+        else:
+            total = self.items.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        return Decimal(total).quantize(Decimal("0.01"))
 
     @property
     def can_be_edited_by_member(self) -> bool:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -167,9 +168,18 @@ def _message(text: str, *, field: str, required: str) -> str:
     return text
 
 
+# "1,250.00" is a thousands separator; "4,50" is a decimal comma, which must not become £450.
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _decimal(value, *, field: str, label: str) -> Decimal:
+    text = str(value).strip().lstrip("£").strip()
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise ClaimError(f"Enter the {label} as a number with a full stop for pence, like 12.50.", field=field)
+        text = text.replace(",", "")
     try:
-        number = Decimal(str(value).strip().lstrip("£").replace(",", ""))
+        number = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ClaimError(f"Enter the {label} as a number, like 12.50.", field=field) from None
     if not number.is_finite():

@@ -26,6 +26,7 @@ def _navigation(request) -> list[NavItem]:
             items.append(("Meetings (staff)", reverse("meetings_staff:meeting_list")))
         if member_state(request):
             items.append(("Your involvement", reverse("members:dashboard")))
+            items.append(("Expenses", reverse("expenses:claims")))
         items.append(("Account", reverse("account_email")))
         if is_coordinator(user) or is_commissioner(user):
             items.append(("Two-step security", reverse("mfa_index")))

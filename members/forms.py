@@ -483,8 +483,8 @@ class PaymentForm(MemberFieldsForm):
         "How would you like to be paid for taking part?",
         Member.PaymentPreference.choices,
         help_text=(
-            "Involvement payments can affect some benefits, so you choose. We always pay back what "
-            "taking part costs you (travel, parking, childcare) unless you choose no payments."
+            "Involvement payments can affect some benefits, so you choose. Whatever you choose, you can "
+            "still claim back what taking part costs you (travel, parking, childcare)."
         ),
         invalid_choice="Choose one of the options listed",
     )

@@ -544,3 +544,17 @@ def test_claim_total_is_the_sum_of_its_lines(claimant):
     services.add_item(claim=claim, category=Category.MILEAGE, miles="10")
     ExpenseItemFactory(claim=claim, amount=Decimal("3.20"), category=Category.PUBLIC_TRANSPORT)
     assert claim.total == Decimal("57.70")  # 50.00 + 4.50 + 3.20
+
+
+@pytest.mark.parametrize("typed,expected", [("1,250.00", Decimal("1250.00")), ("£12.50", Decimal("12.50"))])
+def test_amounts_accept_thousands_separators_and_pound_signs(typed, expected):
+    from expenses.services import _decimal
+
+    assert _decimal(typed, field="amount", label="amount") == expected
+
+
+def test_a_decimal_comma_is_refused_not_read_as_hundreds_of_pounds():
+    from expenses.services import ClaimError, _decimal
+
+    with pytest.raises(ClaimError, match="full stop for pence"):
+        _decimal("4,50", field="amount", label="amount")
