@@ -21,13 +21,13 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from common.spreadsheets import spreadsheet_safe
 from members.models import Member
 
 from .models import Category, ExpenseClaim, ExpenseItem
 
 PAYABLE = (ExpenseClaim.Status.APPROVED, ExpenseClaim.Status.PAID)
 ZERO = Decimal("0.00")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ERASED = "Erased member"
 
 
@@ -73,14 +73,6 @@ def totals(items: QuerySet[ExpenseItem]) -> Totals:
     return Totals(by_category=by_category, grand_total=overall["total"] or ZERO, lines=overall["lines"])
 
 
-def safe_cell(value) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def payee_name(member: Member) -> str:
     return member.user.name if member.erased_at is None and member.user.name else ERASED
 
@@ -119,17 +111,17 @@ def export_rows(*, start: dt.date, end: dt.date, basis: str = Basis.APPROVED) ->
         rows.append(
             [
                 str(claim.pk),
-                safe_cell(payee_name(claim.member)),
+                spreadsheet_safe(payee_name(claim.member)),
                 str(claim.member_id),
-                safe_cell(claim.meeting.title),
+                spreadsheet_safe(claim.meeting.title),
                 _date(claim.meeting.starts_at),
                 item.get_category_display(),
-                safe_cell(item.description),
+                spreadsheet_safe(item.description),
                 f"{item.amount:.2f}",
                 claim.get_status_display(),
-                safe_cell(claim.approved_by.name if claim.approved_by else ""),
+                spreadsheet_safe(claim.approved_by.name if claim.approved_by else ""),
                 _date(claim.approved_at),
-                safe_cell(claim.payment_reference),
+                spreadsheet_safe(claim.payment_reference),
                 _date(claim.paid_on),
             ]
         )

@@ -16,7 +16,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.pagination import paginate
 from meetings.models import Meeting, Registration
 from members.access import member_required
 from members.forms import PaymentForm
@@ -37,7 +37,6 @@ from .forms import ADD_HEADINGS, ADD_LINKS, ItemForm, SubmitForm, item_initial, 
 from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules
 from .rates import activity_date, involvement_payment, mileage_rate_for
 
-PER_PAGE = 10
 Status = ExpenseClaim.Status
 
 # How long a used add-a-cost form is remembered, so sending it again adds nothing.
@@ -150,42 +149,6 @@ def _item_row(item: ExpenseItem, receipt_categories: set[str]) -> ItemRow:
     )
 
 
-@dataclass(frozen=True)
-class PageLink:
-    number: int | None  # None for the "…" between page numbers
-    url: str = ""
-    current: bool = False
-
-
-@dataclass(frozen=True)
-class Pagination:
-    previous_url: str
-    next_url: str
-    links: list[PageLink]
-
-
-def _paginate(request, queryset, param: str) -> tuple[Page, Pagination | None]:
-    """One page of a list (a bad page number shows the nearest real page, never an error)."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
-    if page.paginator.num_pages <= 1:
-        return page, None
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return f"?{query.urlencode()}"
-
-    links = [
-        PageLink(None) if number == Paginator.ELLIPSIS else PageLink(number, url(number), number == page.number)
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    ]
-    return page, Pagination(
-        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
-        next_url=url(page.next_page_number()) if page.has_next() else "",
-        links=links,
-    )
-
-
 def _error_items(form, *, non_field_href: str) -> list[dict]:
     """The error summary's links: each field's error to its input, the rest to ``non_field_href``."""
     if not form.is_bound:
@@ -231,8 +194,8 @@ def claim_list(request):
     """The member's claims with their status and totals, and the activities they can claim for."""
     member = request.member
     claims = claims_for_member(request.user).annotate(items_total=Sum("items__amount"))
-    claims_page, claims_pagination = _paginate(request, claims, "page")
-    claimable_page, claimable_pagination = _paginate(request, claimable_registrations(member), "activities")
+    claims_page, claims_pagination = paginate(request, claims, "page")
+    claimable_page, claimable_pagination = paginate(request, claimable_registrations(member), "activities")
     rules = ExpenseRules.load()
     return render(
         request,

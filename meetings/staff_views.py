@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from common.spreadsheets import spreadsheet_safe
 from members.roles import is_coordinator
 
 from . import services
@@ -24,7 +25,6 @@ from .forms_staff import AttendanceForm
 from .models import Meeting, Registration
 
 # Cells that a spreadsheet would run as a formula (CSV injection): they get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def coordinator_required(view):
@@ -93,11 +93,6 @@ def attendance(request, pk: int):
     )
 
 
-def _safe_cell(value) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 @coordinator_required
 def attendees_csv(request, pk: int):
     """The attendee list for the venue: name, place or waiting-list status, and needs for this meeting."""
@@ -118,12 +113,11 @@ def attendees_csv(request, pk: int):
     writer = csv.writer(response)
     writer.writerow(["Name", "Status", "Needs for this meeting"])
     for registration in holding:
-        writer.writerow(
-            [_safe_cell(v) for v in (registration.member, registration.get_status_display(), _needs(registration))]
-        )
+        row = (registration.member, registration.get_status_display(), _needs(registration))
+        writer.writerow([spreadsheet_safe(v) for v in row])
     for position, registration in enumerate(waiting, start=1):
         status = f"On the waiting list ({position})"
-        writer.writerow([_safe_cell(v) for v in (registration.member, status, _needs(registration))])
+        writer.writerow([spreadsheet_safe(v) for v in (registration.member, status, _needs(registration))])
     return response
 
 

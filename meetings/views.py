@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.pagination import paginate
 from members.access import member_required
 from members.models import Member
 
@@ -33,50 +33,12 @@ from .models import Meeting, Registration
 from .services import RegistrationError, cancel_registration, needs_from_profile, register_for_meeting, send_apologies
 from .templatetags.meeting_pages import meeting_when
 
-PER_PAGE = 10
-
 # The detail page's needs form sends this, so a one-click "Register" from a list (which sends
 # no needs at all) is told apart from a form with every box left empty.
 NEEDS_SENT = "needs_sent"
 
 
 # --- Display helpers ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageLink:
-    number: int | None  # None for the "…" between page numbers
-    url: str = ""
-    current: bool = False
-
-
-@dataclass(frozen=True)
-class Pagination:
-    previous_url: str
-    next_url: str
-    links: list[PageLink]
-
-
-def _paginate(request, queryset, param: str = "page") -> tuple[Page, Pagination | None]:
-    """One page of a list (a bad page number shows the nearest real page, never an error)."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
-    if page.paginator.num_pages <= 1:
-        return page, None
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return f"?{query.urlencode()}"
-
-    links = [
-        PageLink(None) if number == Paginator.ELLIPSIS else PageLink(number, url(number), number == page.number)
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    ]
-    return page, Pagination(
-        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
-        next_url=url(page.next_page_number()) if page.has_next() else "",
-        links=links,
-    )
 
 
 @dataclass(frozen=True)
@@ -128,7 +90,7 @@ def _to_meeting(meeting: Meeting):
 def upcoming(request):
     """Meetings coming up. Anyone may view; members get a Register button on each."""
     member = access.member_or_none(request.user)
-    page, pagination = _paginate(request, access.upcoming_meetings())
+    page, pagination = paginate(request, access.upcoming_meetings())
     return render(
         request,
         "meetings/upcoming.html",
@@ -140,7 +102,7 @@ def upcoming(request):
 def past(request):
     """Meetings that have taken place, most recent first. Anyone may view."""
     member = access.member_or_none(request.user)
-    page, pagination = _paginate(request, access.past_meetings())
+    page, pagination = paginate(request, access.past_meetings())
     return render(
         request,
         "meetings/past.html",
@@ -324,15 +286,15 @@ def cancel(request, pk: int):
 def mine(request):
     """Members only: the meetings they have a place at, are waiting for, and have been to."""
     member: Member = request.member
-    coming_up, coming_up_pages = _paginate(
+    coming_up, coming_up_pages = paginate(
         request, access.member_registrations(member, access.COMING_UP, upcoming=True), "coming_up"
     )
-    waiting, waiting_pages = _paginate(
+    waiting, waiting_pages = paginate(
         request,
         access.with_waiting_position(access.member_registrations(member, access.WAITING, upcoming=True)),
         "waiting",
     )
-    been_to, been_to_pages = _paginate(
+    been_to, been_to_pages = paginate(
         request, access.member_registrations(member, access.BEEN_TO, upcoming=False), "been_to"
     )
     return render(

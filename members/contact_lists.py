@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from common.spreadsheets import spreadsheet_safe
+
 from .consent import ContactPurpose, contactable_members
 from .models import Channel, Member, MemberAccessLog, User
 
@@ -28,15 +30,6 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("Easy Read", "easy_read"),
     ],
 }
-
-# Spreadsheets run a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell value a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
 
 def _cell(member: Member, key: str) -> str:
     match key:

@@ -12,20 +12,24 @@ number 13 (emptied first), so it runs beside the other tests without touching th
 
 from __future__ import annotations
 
-import os
-import secrets
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
-import redis
 from celery import Celery
-from cryptography.fernet import Fernet
+from redis import Redis
 
-from tests.integration.test_processes import BASE_DIR, BIN, Portal, _recreate_database
+from tests.integration.processes import (
+    BASE_DIR,
+    BIN,
+    Portal,
+    database_urls,
+    production_env,
+    recreate_database,
+    redis_url,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
@@ -59,37 +63,21 @@ print("registration", registration.pk)
 """
 
 
-def _database_urls() -> tuple[str, str, str]:
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{url.path.lstrip('/') or 'portal'}_meeting_jobs"[:63]
-    return urlunsplit(url._replace(path="/postgres")), urlunsplit(url._replace(path=f"/{name}")), name
-
-
 @pytest.fixture(scope="module")
 def workers(tmp_path_factory):
-    maintenance_url, database_url, database_name = _database_urls()
-    redis_url = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{REDIS_DB}"))
-    _recreate_database(maintenance_url, database_name, create=True)
-    redis.Redis.from_url(redis_url).flushdb()
+    maintenance_url, database_url, database_name = database_urls("meeting_jobs")
+    redis = redis_url(REDIS_DB)
+    recreate_database(maintenance_url, database_name, create=True)
+    Redis.from_url(redis).flushdb()
 
     work = tmp_path_factory.mktemp("meeting-jobs")
-    env = {
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "HOME": str(work),
-        "LANG": "C.UTF-8",
-        "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "involvement.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "VAR_DIR": str(work / "var"),
-        "LOG_FORMAT": "json",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(work / "emails"),
-        "PORTAL_BASE_URL": "https://involvement.example.nhs.uk",
-    }
+    env = production_env(
+        work,
+        database_url=database_url,
+        redis_url=redis,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(work / "emails"),
+    )
     portal = Portal(env, work)
     try:
         portal.run({"migrate": [str(BIN / "python"), "manage.py", "migrate", "--noinput"]})
@@ -106,8 +94,8 @@ def workers(tmp_path_factory):
         yield portal
     finally:
         portal.stop()
-        _recreate_database(maintenance_url, database_name, create=False)
-        redis.Redis.from_url(redis_url).flushdb()
+        recreate_database(maintenance_url, database_name, create=False)
+        Redis.from_url(redis).flushdb()
 
 
 def _make_a_due_reminder(portal: Portal) -> int:

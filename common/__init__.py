@@ -1,0 +1,1 @@
+"""Small helpers shared by the portal's apps: no models, no imports from any app."""
