@@ -20,6 +20,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/app/var \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/var/media \
+    PRIVATE_MEDIA_ROOT=/app/var/private \
     LOG_FORMAT=json \
     WEB_CONCURRENCY=3
 
@@ -54,7 +55,7 @@ RUN SECRET_KEY=collectstatic-build-only \
 
 # The code stays owned by root (read-only for the portal); only var/ is writable.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home portal \
-    && mkdir -p /app/var/media /app/var/emails \
+    && mkdir -p /app/var/media /app/var/private /app/var/emails \
     && chown -R portal:portal /app/var
 USER portal
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from members.roles import is_commissioner, is_coordinator
+from members.roles import is_coordinator, requires_mfa
 from members.state import member_state
 
 from .models import cached_profile_and_signposts
@@ -28,7 +28,8 @@ def _navigation(request) -> list[NavItem]:
             items.append(("Your involvement", reverse("members:dashboard")))
             items.append(("Expenses", reverse("expenses:claims")))
         items.append(("Account", reverse("account_email")))
-        if is_coordinator(user) or is_commissioner(user):
+        # Everyone who must use two-step login (members.roles.requires_mfa) can manage it here.
+        if requires_mfa(user):
             items.append(("Two-step security", reverse("mfa_index")))
         items.append(("Log out", reverse("account_logout")))
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -70,3 +71,16 @@ def env_database(name: str, default: str | object = _MISSING) -> dict:
     if "." not in config.get("ENGINE", ""):  # environ passes an unknown scheme through as-is
         raise ImproperlyConfigured(f"{name} uses an unknown database scheme: {value!r}.")
     return config
+
+
+def env_fernet_key(name: str, default: str | object = _MISSING) -> str:
+    """A Fernet key (32 bytes, URL-safe base64), checked now rather than at the first log-in."""
+    value = _raw(name, default)
+    how = 'Make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    if not value:
+        raise ImproperlyConfigured(f"{name} is empty; it must be a Fernet key. {how}")
+    try:
+        Fernet(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # binascii.Error is a ValueError
+        raise ImproperlyConfigured(f"{name} is not a Fernet key (32 bytes, URL-safe base64-encoded). {how}") from None
+    return value  # type: ignore[return-value]

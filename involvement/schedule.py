@@ -6,10 +6,16 @@ timetable is visible in one place.
 
 from celery.schedules import crontab
 
+from involvement.env import env_int
+
+# How often beat records its heartbeat (reported by /healthz). The default suits every real
+# deployment; the embedded-jobs test shortens it to prove beat fires within seconds.
+SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 60, minimum=1)
+
 BEAT_SCHEDULE = {
     "record-scheduler-heartbeat": {
         "task": "involvement.tasks.record_heartbeat",
-        "schedule": 60.0,
+        "schedule": float(SCHEDULER_HEARTBEAT_SECONDS),
     },
     "clear-expired-sessions": {
         "task": "involvement.tasks.clear_expired_sessions",

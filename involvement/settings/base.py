@@ -11,7 +11,7 @@ from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 
-from involvement.env import env_bool, env_database, env_int, env_list, env_str
+from involvement.env import env_bool, env_database, env_fernet_key, env_int, env_list, env_str
 from involvement.schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -149,12 +149,9 @@ EMAIL_CONTEXT_FUNCTION = "involvement.context_processors.email_context"
 MFA_ADAPTER = "members.adapters.EncryptingMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Perinatal Involvement Portal")
-# A Fernet key (urlsafe base64, 32 bytes) that encrypts TOTP secrets at rest.
-MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")
-
-# Staff (the coordinators) and commissioners must set up two-factor
-# authentication before they can use anything else.
-MFA_REQUIRED_GROUPS = ["Coordinators", "Commissioners"]
+# A Fernet key (urlsafe base64, 32 bytes) that encrypts TOTP secrets at rest; checked at start-up.
+# Who must use two-step authentication is decided in members/roles.py (requires_mfa).
+MFA_ENCRYPTION_KEY = env_fernet_key("MFA_ENCRYPTION_KEY")
 
 # Sessions end after a period of inactivity: every request renews the cookie.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
@@ -260,6 +257,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # The one schedule of periodic jobs (see involvement/schedule.py).
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+
+# `manage.py seed_demo` and `demo_code` create and print published demo logins (staff with a
+# known password and two-step secret). Development and test settings turn them on; anywhere
+# else they refuse to run unless DEMO_TOOLS_ENABLED=true is set on purpose.
+DEMO_TOOLS_ENABLED = env_bool("DEMO_TOOLS_ENABLED", False)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "json")
 if LOG_FORMAT not in {"text", "json"}:

@@ -10,6 +10,8 @@ os.environ.setdefault("SECRET_KEY", "development-only-not-secret-0123456789-abcd
 os.environ.setdefault("MFA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE=")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 os.environ.setdefault("LOG_FORMAT", "text")
+# Lets `manage.py seed_demo` create the demo group and `demo_code` print its two-step code.
+os.environ.setdefault("DEMO_TOOLS_ENABLED", "true")
 
 from .base import *  # noqa: E402,F403
 from .base import VAR_DIR  # noqa: E402
@@ -20,6 +22,3 @@ WHITENOISE_AUTOREFRESH = True
 
 for folder in ("cache", "media", "emails", "celery/queue", "celery/processed", "celery/results", "celery/control"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
-
-# Lets `manage.py demo_code` print the demo staff accounts' two-step code.
-DEMO_TOOLS_ENABLED = True

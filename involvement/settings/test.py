@@ -21,6 +21,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+DEMO_TOOLS_ENABLED = True  # tests load the demo group with seed_demo
 
 # Each test starts with an empty cache (see conftest.py); rate-limit counters
 # must not leak between tests, so the cache is per process even with Redis.

@@ -1,6 +1,8 @@
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -43,6 +45,20 @@ def test_footer_shows_crisis_lines_and_contact_details_from_the_group_profile(an
     assert "Samaritans" in html  # the national lines a new portal starts with
     assert "Contact Lakeside Involvement Group" in html
     assert 'href="mailto:hello@lakeside.example"' in html
+
+
+def test_the_footer_says_when_messages_are_read_only_from_the_group_profile(anonymous):
+    profile = GroupProfile.load()
+    profile.contact_phone = "01234 567890"
+    profile.contact_hours = ""
+    profile.save()
+    html = _page(anonymous)
+    assert "working hours" not in html
+    assert "not a crisis service" in html
+
+    profile.contact_hours = "Tuesdays and Thursdays, 10am to 2pm"
+    profile.save()
+    assert "(Tuesdays and Thursdays, 10am to 2pm)" in _page(anonymous)
 
 
 def test_editing_a_signpost_in_the_admin_shows_on_the_next_page(anonymous):
@@ -90,6 +106,26 @@ def test_navigation_fits_the_role(anonymous, member, coordinator, commissioner):
     assert "Two-step security" in html
 
 
+def test_everyone_who_must_use_two_step_login_gets_the_two_step_security_link(member, coordinator, commissioner):
+    from django.contrib.auth.models import Group
+
+    from members.roles import FINANCE_APPROVERS, requires_mfa
+
+    finance = UserFactory(email="finance@example.org", is_staff=True)
+    finance.groups.add(Group.objects.get(name=FINANCE_APPROVERS))
+    link = f'href="{reverse("mfa_index")}">Two-step security</a>'
+    for user in (finance, coordinator, commissioner):
+        assert requires_mfa(user)
+        activate_totp(user)
+        client = Client()
+        client.force_login(user)
+        assert link in _page(client), f"{user.email} must use two-step login but has no link to manage it"
+
+    client = Client()
+    client.force_login(member)
+    assert "Two-step security" not in _page(client)
+
+
 def test_content_security_policy_uses_a_nonce_and_no_unsafe_inline(anonymous):
     response = anonymous.get("/")
     policy = response["Content-Security-Policy"]
@@ -109,9 +145,28 @@ def test_security_headers_are_sent(anonymous):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_session_ends_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+def _logged_in(client) -> bool:
+    return client.get("/").wsgi_request.user.is_authenticated
+
+
+def test_a_member_is_logged_out_after_31_minutes_without_a_request(member):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False) as clock:
+        client = Client()
+        client.force_login(member)
+        assert _logged_in(client)
+        clock.shift(datetime.timedelta(minutes=31))
+        assert not _logged_in(client)
+
+
+def test_a_request_every_29_minutes_keeps_a_member_logged_in(member):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False) as clock:
+        client = Client()
+        client.force_login(member)
+        for _ in range(4):  # two hours in all: longer than any fixed session length would allow
+            clock.shift(datetime.timedelta(minutes=29))
+            assert _logged_in(client)
+        clock.shift(datetime.timedelta(minutes=31))
+        assert not _logged_in(client)
 
 
 def test_unknown_page_is_a_calm_404_in_the_layout(anonymous):

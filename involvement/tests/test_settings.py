@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from involvement.env import env_bool, env_database, env_int, env_list, env_str
+from involvement.env import env_bool, env_database, env_fernet_key, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,8 +110,81 @@ def test_production_settings_refuse_debug():
     assert "DEBUG must be off in production" in result.stderr
 
 
-def test_debug_is_off_unless_set(settings):
-    assert "DEBUG" in os.environ or settings.DEBUG is False
+def _debug_setting(settings_module: str, tmp_path, **env_overrides) -> str:
+    """settings.DEBUG as a fresh process sees it: pytest-django forces DEBUG off in this one."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(DJANGO_SETTINGS_MODULE=settings_module, VAR_DIR=str(tmp_path), **env_overrides)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("settings_module", ["involvement.settings.development", "involvement.settings.test"])
+def test_debug_is_off_unless_set(settings_module, tmp_path):
+    assert _debug_setting(settings_module, tmp_path) == "False"
+    assert _debug_setting(settings_module, tmp_path, DEBUG="true") == "True"
+
+
+def test_debug_is_off_in_production_when_unset():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_env_fernet_key_accepts_a_real_key(monkeypatch):
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("SOME_KEY", f"  {key}\n")
+    assert env_fernet_key("SOME_KEY") == key
+
+
+@pytest.mark.parametrize("value", ["", "   ", "not-a-key", "c2hvcnQ=", Fernet.generate_key().decode()[:-2]])
+def test_env_fernet_key_fails_loudly_on_an_empty_or_malformed_key(monkeypatch, value):
+    monkeypatch.setenv("SOME_KEY", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_KEY .*Fernet key"):
+        env_fernet_key("SOME_KEY")
+
+
+@pytest.mark.parametrize("value", ["", "change-me"], ids=["empty", "malformed"])
+def test_production_refuses_to_start_with_a_bad_mfa_encryption_key(value):
+    result = _manage("check", env=_production_env(MFA_ENCRYPTION_KEY=value))
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY" in result.stderr
+    assert "Fernet key" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_mfa_encryption_key():
+    result = _manage("check", env=_production_env(MFA_ENCRYPTION_KEY=None))
+    assert result.returncode != 0
+    assert "Set the environment variable MFA_ENCRYPTION_KEY" in result.stderr
+
+
+def test_seed_demo_refuses_to_run_with_production_settings(tmp_path):
+    database = tmp_path / "portal.sqlite3"
+    result = _manage("seed_demo", env=_production_env(DATABASE_URL=f"sqlite:///{database}"))
+    assert result.returncode != 0
+    assert "seed_demo" in result.stderr and "DEMO_TOOLS_ENABLED" in result.stderr
+    assert not database.exists(), "seed_demo touched the database before refusing"
+
+
+def test_demo_code_refuses_to_run_with_production_settings():
+    result = _manage("demo_code", env=_production_env())
+    assert result.returncode != 0
+    assert "DEMO_TOOLS_ENABLED" in result.stderr
+    assert not re.search(r"^\d{6}$", result.stdout, re.MULTILINE), "a two-step code was printed"
 
 
 def test_times_are_stored_in_utc_and_shown_in_london(settings):
@@ -118,12 +192,31 @@ def test_times_are_stored_in_utc_and_shown_in_london(settings):
     assert settings.TIME_ZONE == "Europe/London"
 
 
-def test_every_environment_variable_the_settings_read_is_documented_in_env_example():
-    import re
+def _documented_in_env_example() -> set[str]:
+    return set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
 
+
+def test_every_environment_variable_the_settings_read_is_documented_in_env_example():
     read = set()
-    for path in (ROOT / "involvement" / "settings").glob("*.py"):
-        read |= set(re.findall(r"env_(?:str|bool|int|list|database)\(\s*[\"']([A-Z_]+)", path.read_text()))
-    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    for path in [*(ROOT / "involvement" / "settings").glob("*.py"), ROOT / "involvement" / "schedule.py"]:
+        read |= set(re.findall(r"env_(?:str|bool|int|list|database|fernet_key)\(\s*[\"']([A-Z_]+)", path.read_text()))
     assert read, "found no settings read from the environment"
-    assert read - documented == set()
+    assert {"MFA_ENCRYPTION_KEY", "SCHEDULER_HEARTBEAT_SECONDS", "DEMO_TOOLS_ENABLED"} <= read
+    assert read - _documented_in_env_example() == set()
+
+
+# $NAME or ${NAME...}, but not compose's $$NAME (a literal $ for the container's shell).
+SHELL_VARIABLE = re.compile(r"(?<!\$)\$(?:\{([A-Z_][A-Z0-9_]*)|([A-Z_][A-Z0-9_]*))")
+
+
+def test_every_variable_compose_and_the_procfiles_read_is_documented_in_env_example():
+    read = set()
+    for path in [ROOT / "docker-compose.yml", *ROOT.glob("Procfile*")]:
+        read |= {braced or bare for braced, bare in SHELL_VARIABLE.findall(path.read_text())}
+    assert {"POSTGRES_PASSWORD", "PORT", "WEB_CONCURRENCY"} <= read, read
+    assert read - _documented_in_env_example() == set()
+
+
+def test_the_variable_scanner_ignores_compose_escapes():
+    found = {a or b for a, b in SHELL_VARIABLE.findall('x $$HOSTNAME ${PORT:-8000} $HOME "$$POSTGRES_USER"')}
+    assert found == {"PORT", "HOME"}

@@ -1,6 +1,11 @@
 // "Leave this page quickly": replaces the current page in the tab's history with
 // a neutral website, so pressing Back does not return to this page. Without
 // JavaScript the control is an ordinary link to the same website.
+//
+// What it cannot do: a page cannot remove other entries from the tab's history, so
+// portal pages opened before this one are still there (Back from the neutral site
+// reaches the previous portal page). The footer says so and suggests private
+// browsing; see docs/decisions/0008-quick-exit-replaces-only-the-current-page.md.
 const EXIT_SELECTOR = '[data-quick-exit]'
 
 function leave (url) {

@@ -1,6 +1,7 @@
 """The "Leave this page quickly" control: the first thing after the skip link for keyboard
-users, it goes to the group's neutral website, and Back does not return to the portal.
-Pressing Shift three times does the same."""
+users, it goes to the group's neutral website in place of the current page, so Back does not
+return to the page it was pressed on. Pressing Shift three times does the same. It cannot remove
+portal pages opened earlier from the history; the last tests show exactly that limit."""
 
 from __future__ import annotations
 
@@ -73,3 +74,33 @@ def test_typing_capital_letters_in_a_form_does_not_leave(page, portal):
     assert page.url == f"{portal}/accounts/signup/", "typing capital letters triggered the quick exit"
     assert not page.evaluate("document.body.classList.contains('portal-quick-exit--leaving')")
     assert page.locator("input[name=name]").input_value() == "AMY"
+
+
+def test_quick_exit_replaces_the_page_it_was_pressed_on_but_not_earlier_portal_pages(page, portal):
+    """The limit of what a web page can do: it can replace its own history entry, no other.
+
+    History before: start site, portal home, portal log-in page. Leaving from the log-in page
+    replaces that entry, so Back never shows the page the person was on; the home page,
+    opened earlier, is still in the history, which is why the footer advises private browsing.
+    """
+    page.goto(START_URL)
+    page.goto(f"{portal}/")
+    page.goto(f"{portal}/accounts/login/")
+    entries_before = page.evaluate("history.length")
+
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url(QUICK_EXIT_URL)
+
+    assert page.evaluate("history.length") == entries_before, "leaving added a history entry instead of replacing one"
+    page.go_back()
+    assert page.url == f"{portal}/", f"Back went to {page.url}"
+    assert "/accounts/login/" not in page.url
+    page.go_back()
+    assert page.url == START_URL
+
+
+def test_the_footer_tells_people_what_quick_exit_cannot_hide(page, portal):
+    page.goto(f"{portal}/")
+    hint = page.locator("footer .portal-private-browsing")
+    assert "private browsing" in hint.inner_text()
+    assert "stay in your browser’s history" in hint.inner_text()

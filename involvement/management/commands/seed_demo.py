@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from involvement.demo import DEMO_TOTP_SECRET, seed_group
+from involvement.demo import DEMO_TOTP_SECRET, require_demo_tools, seed_group
 
 
 class Command(BaseCommand):
@@ -10,11 +10,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port shown in the welcome line.")
 
     def handle(self, *args, port: int, **options):
+        require_demo_tools("seed_demo")
         logins = seed_group()
         self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(f"Portal running at http://127.0.0.1:{port}/ — demo logins:")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Portal running at http://127.0.0.1:{port}/ — demo logins:"))
         for login in logins:
             line = f"  {login.role:<13} {login.email:<28} password: {login.password}"
             if login.needs_code:
