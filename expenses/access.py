@@ -3,8 +3,9 @@
 * A member sees only their own claims, items and receipts: the queries are built from the
   logged-in person's member record, so another member's claim is simply not found (404).
 * Receipts are also open to **finance staff**: finance approvers and coordinators.
-* Commissioners see no claim and no receipt, whatever else they are; neither does anyone
-  whose member record was erased.
+* Commissioners see no claim and no receipt, whatever else they are – even a commissioner who
+  is also a coordinator or finance approver is refused a receipt (the commissioner rule wins);
+  neither does anyone whose member record was erased.
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ def get_item_for_member(user, pk: int) -> ExpenseItem:
 
 
 def is_finance_staff(user) -> bool:
-    """Finance approvers and coordinators: the people who check receipts."""
+    """Finance approvers and coordinators: the people who check receipts. Never a commissioner:
+    if someone is given both roles, the commissioner rule wins (they must never see personal
+    data), so they are not finance staff here; see docs/decisions/0007."""
+    if is_commissioner(user):
+        return False
     return is_finance_approver(user) or is_coordinator(user)
 
 

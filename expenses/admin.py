@@ -25,8 +25,9 @@ from django.utils.html import format_html, format_html_join
 
 from meetings.models import Registration
 from members.models import Member
+from members.roles import is_coordinator, is_finance_approver
 
-from . import finance, services
+from . import admin_prepare, finance, services
 from .models import Category, ExpenseClaim, ExpenseRules, Rate
 from .remittance import member_remittance_pdf, remittance_filename
 
@@ -88,6 +89,44 @@ class ActivityFilter(admin.RelatedOnlyFieldListFilter):
     title = "activity"
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on submitted claims (the ones waiting for a decision); "All" shows every status.
+
+    The default applies to viewing the list only: an action posted without a filter acts on
+    exactly the claims ticked, whatever their status (the services decide what may happen)."""
+
+    title = "status"
+    parameter_name = "status__exact"  # the same address as Django's own status filter
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def _chosen(self, request) -> str:
+        value = self.value()
+        if value == self.ALL or value in Status.values:
+            return value
+        return Status.SUBMITTED if request.method == "GET" else self.ALL
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen(request)
+        return queryset if chosen == self.ALL else queryset.filter(status=chosen)
+
+    def choices(self, changelist):
+        chosen = self.value() or Status.SUBMITTED
+        yield {
+            "selected": chosen == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": "All",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": chosen == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
 @admin.register(ExpenseClaim)
 class ExpenseClaimAdmin(admin.ModelAdmin):
     list_display = (
@@ -101,7 +140,7 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
         "is_over_cap",
     )
     list_display_links = ("claim_number", "payee")
-    list_filter = ("status", ("meeting", ActivityFilter), "is_late", "is_over_cap")
+    list_filter = (StatusFilter, ("meeting", ActivityFilter), "is_late", "is_over_cap")
     list_select_related = ("member__user", "meeting")
     search_fields = ("member__user__name", "member__user__email", "meeting__title", "payment_reference")
     # Newest submissions first; drafts (not submitted yet) last, on PostgreSQL as on SQLite.
@@ -277,8 +316,17 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "finance_export_url": reverse("admin:expenses_finance_export")}
+        extra_context = {
+            **(extra_context or {}),
+            "finance_export_url": reverse("admin:expenses_finance_export"),
+            "prepare_url": reverse("admin:expenses_prepare") if self._may_prepare(request) else "",
+        }
         return super().changelist_view(request, extra_context)
+
+    def _may_prepare(self, request) -> bool:
+        return (is_coordinator(request.user) or is_finance_approver(request.user)) and self.has_change_permission(
+            request
+        )
 
     # Actions ----------------------------------------------------------------------------------
 
@@ -411,6 +459,12 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         extra = [
+            path("prepare/", self.admin_site.admin_view(self.prepare_view), name="expenses_prepare"),
+            path(
+                "prepare/<int:claim_pk>/",
+                self.admin_site.admin_view(self.prepare_claim_view),
+                name="expenses_prepare_claim",
+            ),
             path(
                 "finance-export/",
                 self.admin_site.admin_view(self.finance_export_view),
@@ -423,6 +477,14 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
             ),
         ]
         return extra + super().get_urls()
+
+    def prepare_view(self, request):
+        """Enter a claim for a member: choose the member and the activity (expenses.admin_prepare)."""
+        return admin_prepare.prepare_view(self, request)
+
+    def prepare_claim_view(self, request, claim_pk: int):
+        """Add costs to a claim being entered for a member, and send it (expenses.admin_prepare)."""
+        return admin_prepare.prepare_claim_view(self, request, claim_pk)
 
     def finance_export_view(self, request):
         """The finance export for a period. Who: staff who can view claims (finance approvers, coordinators)."""
@@ -490,7 +552,8 @@ class RateAdmin(admin.ModelAdmin):
     list_display = ("__str__", "kind", "activity_kind", "unit", "amount", "cap", "valid_from")
     list_filter = ("kind", "activity_kind", "unit")
     ordering = ("kind", "activity_kind", "unit", "-valid_from")
-    USED_FIELDS = ("kind", "activity_kind", "unit", "amount", "valid_from")
+    # The cap too: changing it would change what claims already made under the rate were paid.
+    USED_FIELDS = ("kind", "activity_kind", "unit", "amount", "cap", "valid_from")
 
     def get_readonly_fields(self, request, obj=None):
         # Claims point at the rates they used: change a rate by adding a new one from a date.

@@ -49,6 +49,9 @@ DESCRIPTION_LABELS = {
     Category.OTHER: ("What was it for?", "For example, a printer cartridge to print the papers for the meeting."),
 }
 
+# The receipt box's label where "Receipt or ticket" would not fit.
+RECEIPT_LABELS = {Category.MILEAGE: "Receipt, for example for fuel"}
+
 # Page headings for adding each kind of cost.
 ADD_HEADINGS = {
     Category.MILEAGE: "Add mileage",
@@ -93,7 +96,8 @@ class NoBrowserLimits:
 
 class ItemForm(forms.Form):
     """One cost. Built for a category: mileage asks for miles (we work out the amount); every
-    other kind asks for the amount and a receipt; a taxi also asks why it was needed.
+    other kind asks for the amount; every kind offers a receipt upload (needed before sending
+    only if the rules say so); a taxi also asks why it was needed.
 
     ``token`` is a one-off id for this form, so sending the same form twice (a double click,
     the browser resending after a slow answer) adds the cost only once.
@@ -137,17 +141,18 @@ class ItemForm(forms.Form):
             required=False,
             error_messages={"max_length": _too_long("This")},
         )
-        if self.category != Category.MILEAGE:
-            fields["receipt"] = ReceiptField(
-                label="Receipt or ticket",
+        # Every kind of cost can have a receipt, mileage too: the rules may ask for one for any
+        # kind (a fuel receipt, say), and a rule the member could never meet would block the claim.
+        fields["receipt"] = ReceiptField(
+            label=RECEIPT_LABELS.get(self.category, "Receipt or ticket"),
+            required=False,
+            help_text=receipt_hint(self.category, has_receipt=bool(item and item.receipt)),
+        )
+        if item is not None and item.receipt:
+            fields["remove_receipt"] = forms.BooleanField(
+                label=f"Remove the receipt I added ({item.receipt_name or 'receipt'})",
                 required=False,
-                help_text=receipt_hint(self.category, has_receipt=bool(item and item.receipt)),
             )
-            if item is not None and item.receipt:
-                fields["remove_receipt"] = forms.BooleanField(
-                    label=f"Remove the receipt I added ({item.receipt_name or 'receipt'})",
-                    required=False,
-                )
         self.fields.update(fields)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)  # see NoBrowserLimits

@@ -155,7 +155,11 @@ class ExpenseClaim(models.Model):
     is_late = models.BooleanField(default=False, db_index=True)
     is_over_cap = models.BooleanField(default=False, db_index=True)
     prepared_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims_prepared",
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims_prepared",
         help_text="A coordinator who entered the claim for the member.",
     )
     approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -225,3 +229,38 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
+
+
+class ItemFormToken(models.Model):
+    """An add-a-cost form that has been used. Its token is unique, so the same form sent twice
+    (a double click, a browser resending after a slow answer) adds the cost once, whatever
+    happens to the cache. Written in the same transaction as the item: if adding fails, the
+    token is free for the member to send the form again."""
+
+    token = models.UUIDField(unique=True)
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(ExpenseItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Form {self.token} for claim {self.claim_id}"
+
+
+class ClaimEmail(models.Model):
+    """The email about one change of a claim's state. One row per event (unique), and a
+    conditional update decides which job sends it, so a duplicate or retried job never sends
+    it twice (see expenses.tasks)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        NOT_SENT = "not_sent", "Not sent: the member may not be emailed"
+
+    event = models.OneToOneField(ClaimEvent, on_delete=models.CASCADE, related_name="email")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Email for {self.event}: {self.get_state_display()}"

@@ -32,6 +32,7 @@ import calendar
 import datetime as dt
 import logging
 import re
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -44,7 +45,8 @@ from members.models import Member, User
 from members.roles import is_coordinator, is_finance_approver
 
 from . import rates
-from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules
+from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules, ItemFormToken
+from .tasks import send_claim_status_email
 from .uploads import CleanReceipt, delete_receipt_file, store_receipt
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,15 @@ MIN_ITEM_AMOUNT = Decimal("0.01")
 MAX_MESSAGE_LENGTH = 2000
 MEMBER_CATEGORIES = [c for c in Category if c != Category.INVOLVEMENT_PAYMENT]
 EDITABLE = (Status.DRAFT, Status.QUERIED)
+
+
+class AlreadyAdded(Exception):
+    """The add-a-cost form with this token was sent before; ``item`` is what it added (None if
+    that cost has been removed since). Nothing was added this time."""
+
+    def __init__(self, item: ExpenseItem | None):
+        super().__init__("This form was sent already.")
+        self.item = item
 
 
 class ClaimError(Exception):
@@ -141,11 +152,6 @@ def _record(claim: ExpenseClaim, *, from_status: str, to_status: str, by: User |
 
 def _notify(claim: ExpenseClaim, status: str) -> None:
     """Queues the member's email about the claim's new status, once the change is committed."""
-    try:
-        from expenses.tasks import send_claim_status_email
-    except ImportError:
-        logger.warning("expenses.tasks.send_claim_status_email is missing: no email about claim %s", claim.pk)
-        return
     claim_id = claim.pk
     transaction.on_commit(lambda: send_claim_status_email.delay(claim_id, status))
 
@@ -293,6 +299,22 @@ def _mark_prepared(claim: ExpenseClaim, by: User | None) -> None:
 
 
 @transaction.atomic
+def set_payment_preference(*, member: Member, preference: str, by: User | None = None) -> Member:
+    """Saves the member's payment choice and brings their open (draft or queried) claims into
+    line with it: the involvement-payment line is added, changed or removed. Claims already
+    sent keep the choice they were sent with."""
+    if preference not in Member.PaymentPreference.values:
+        raise ClaimError("Choose one of the options listed.", field="payment_preference")
+    member.payment_preference = preference
+    member.save(update_fields=["payment_preference"])
+    for claim in ExpenseClaim.objects.filter(member=member, status__in=EDITABLE).order_by("pk"):
+        claim = _locked(claim)
+        if claim.status in EDITABLE:
+            _refresh_preference(claim)
+    return member
+
+
+@transaction.atomic
 def start_or_get_claim(*, member: Member, meeting: Meeting, by: User | None = None) -> ExpenseClaim:
     """The member's claim for the activity: the existing one, or a new draft.
 
@@ -370,17 +392,40 @@ def add_item(
     taxi_reason: str = "",
     receipt: CleanReceipt | None = None,
     by: User | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> ExpenseItem:
-    """Adds a cost to a draft or queried claim. Mileage is worked out from the miles and the rate."""
+    """Adds a cost to a draft or queried claim. Mileage is worked out from the miles and the rate.
+
+    ``form_token`` is the one-off id of the form that sent it. The first send records it (an
+    ItemFormToken, unique in the database) with the item, in one transaction; sending the same
+    form again raises ``AlreadyAdded`` and adds nothing. If adding fails the token is not kept,
+    so the corrected form can be sent.
+    """
     claim = _locked(claim)
+    if form_token:
+        used = ItemFormToken.objects.filter(token=form_token).select_related("item").first()
+        if used is not None:
+            raise AlreadyAdded(used.item)
     _require_editable(claim)
     if category not in MEMBER_CATEGORIES:
         raise ClaimError("Choose what kind of cost this is.", field="category")
+    token = None
+    if form_token:
+        try:
+            with transaction.atomic():
+                token = ItemFormToken.objects.create(token=form_token, claim=claim)
+        except IntegrityError:
+            # Sent at the same moment from another tab or a retried request: that one adds it.
+            used = ItemFormToken.objects.filter(token=form_token).select_related("item").first()
+            raise AlreadyAdded(used.item if used else None) from None
     item = ExpenseItem(claim=claim, category=category)
     _apply_item_fields(item, claim, amount=amount, miles=miles, description=description, taxi_reason=taxi_reason)
     if receipt is not None:
         store_receipt(item, receipt)
     item.save()
+    if token is not None:
+        token.item = item
+        token.save(update_fields=["item"])
     _mark_prepared(claim, by)
     _refresh_preference(claim)
     item.refresh_from_db()

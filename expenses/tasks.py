@@ -6,14 +6,16 @@ each change. The job takes ids, loads the claim and hands over to ``expenses.ema
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
+from django.db.models import Q
+from django.utils import timezone
 
 from . import emails
-from .models import ExpenseClaim
+from .models import ClaimEmail, ExpenseClaim
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +23,19 @@ logger = logging.getLogger(__name__)
 # is unreachable (smtplib's errors are OSErrors).
 RETRY = {"autoretry_for": (OperationalError, InterfaceError, OSError), "retry_backoff": True, "max_retries": 5}
 
-# How long a sent claim email is remembered, so a retried or duplicated job does not send it again.
-SENT_MEMORY_SECONDS = 60 * 24 * 60 * 60
+# A job that took an email and then died (the worker was killed mid-send) gives it up after this,
+# so a later retry can send it. Far longer than any real send.
+ABANDONED_AFTER = dt.timedelta(minutes=15)
+
+State = ClaimEmail.State
+
+
+def _take(delivery: ClaimEmail) -> bool:
+    """True if this job now owns the sending of the email: one conditional UPDATE, so of two
+    jobs running at once exactly one gets it (never a check-then-act in Python)."""
+    now = timezone.now()
+    free = Q(state=State.PENDING) | Q(state=State.SENDING, started_at__lt=now - ABANDONED_AFTER)
+    return ClaimEmail.objects.filter(free, pk=delivery.pk).update(state=State.SENDING, started_at=now) == 1
 
 
 @shared_task(**RETRY)
@@ -31,9 +44,10 @@ def send_claim_status_email(claim_id: int, status: str) -> str:
 
     Sends nothing if the claim has moved on since (a later email says what matters now), or if
     the member may not be emailed about claims (``can_contact``; taking a break does not stop
-    these). The first job to claim the key for this change of status sends; a duplicate or a
-    retry after a successful send finds the key taken (``cache.add`` is atomic) and stops. A
-    failed send gives the key back, so the retry sends.
+    these). Each change of status (a ClaimEvent) has one ClaimEmail row, unique per event; the
+    job that takes it with a conditional update sends, and a duplicate or a retry after a
+    successful send finds it taken or sent and stops. A failed send gives it back, so the retry
+    sends.
     """
     claim = ExpenseClaim.objects.select_related("member", "member__user", "meeting").filter(pk=claim_id).first()
     if claim is None:
@@ -41,13 +55,21 @@ def send_claim_status_email(claim_id: int, status: str) -> str:
     if claim.status != status:
         return "claim has moved on"
     event = emails.latest_event(claim, status)
-    key = f"expenses:claim-email:{claim.pk}:{status}:{event.pk if event else 0}"
-    if not cache.add(key, "sending", SENT_MEMORY_SECONDS):
+    if event is None:
+        # Every change of state made by expenses.services is recorded; without a record there is
+        # nothing to hang "sent once" on, so say nothing rather than risk repeating ourselves.
+        logger.warning("Claim %s is %s with no recorded change: no email sent.", claim_id, status)
+        return "no change recorded"
+    delivery, _ = ClaimEmail.objects.get_or_create(event=event)
+    if not _take(delivery):
         return "already sent"
     try:
         sent = emails.send_claim_status_email(claim, status)
     except Exception:
-        cache.delete(key)
+        ClaimEmail.objects.filter(pk=delivery.pk).update(state=State.PENDING, started_at=None)
         logger.warning("Could not send the %s email for claim %s; it will be retried.", status, claim_id)
         raise
+    ClaimEmail.objects.filter(pk=delivery.pk).update(
+        state=State.SENT if sent else State.NOT_SENT, finished_at=timezone.now()
+    )
     return "sent" if sent else "member may not be emailed"

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,9 +37,6 @@ from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRule
 from .rates import activity_date, involvement_payment, mileage_rate_for
 
 Status = ExpenseClaim.Status
-
-# How long a used add-a-cost form is remembered, so sending it again adds nothing.
-FORM_TOKEN_SECONDS = 24 * 60 * 60
 
 STATUS_TAGS = {
     Status.DRAFT: "nhsuk-tag--grey",
@@ -224,8 +220,11 @@ def claim_list(request):
 
 
 def _safe_return(request, fallback: str) -> str:
+    """Where to go back to: a page of the member's expenses, or their profile (which links here
+    for the same choice), never another site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/expenses/") and url_has_allowed_host_and_scheme(
+    allowed = target.startswith("/expenses/") or target == reverse("members:profile")
+    if allowed and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -236,14 +235,21 @@ def _safe_return(request, fallback: str) -> str:
 @member_required
 def payment_preference(request):
     """The member's choice of expenses and involvement payments, expenses only or no payments,
-    with the group's note about tax and benefits beside it."""
+    with the group's note about tax and benefits beside it. The one page for this choice: the
+    profile links here too. Saving also updates the member's open claims (a POST, never a GET)."""
     member = request.member
     back_url = _safe_return(request, reverse("expenses:claims"))
     form = PaymentForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Your payment choice is saved: {member.get_payment_preference_display()}.")
-        return redirect(back_url)
+        try:
+            services.set_payment_preference(
+                member=member, preference=form.cleaned_data["payment_preference"], by=request.user
+            )
+        except services.ClaimError as error:
+            form.add_error("payment_preference", error.message)
+        else:
+            messages.success(request, f"Your payment choice is saved: {member.get_payment_preference_display()}.")
+            return redirect(back_url)
     return render(
         request,
         "expenses/payment_preference.html",
@@ -331,24 +337,21 @@ def _claim_context(request, claim: ExpenseClaim, submit_form: SubmitForm | None 
         if claim.payment_preference in Member.PaymentPreference.values
         else "Not chosen yet",
         "deadline": long_date(services.claim_deadline(claim.meeting)),
+        "choice_changed": editable and claim.payment_preference != (member.payment_preference or ""),
+        "current_choice": member.get_payment_preference_display() or "Not chosen yet",
     }
     return context
-
-
-def _refresh_if_choice_changed(request, claim: ExpenseClaim) -> ExpenseClaim:
-    """While a claim can be changed, its involvement payment follows the member's current choice
-    (which may have been changed in their profile since)."""
-    if claim.can_be_edited_by_member and claim.payment_preference != (request.member.payment_preference or ""):
-        services.start_or_get_claim(member=request.member, meeting=claim.meeting, by=request.user)
-        claim = get_claim_for_member(request.user, claim.pk)
-    return claim
 
 
 @require_GET
 @member_required
 def claim_detail(request, pk: int):
-    """One claim: the activity, the costs and receipts, sending it, and what has happened to it."""
-    claim = _refresh_if_choice_changed(request, get_claim_for_member(request.user, pk))
+    """One claim: the activity, the costs and receipts, sending it, and what has happened to it.
+
+    Only reads. Saving a new payment choice updates open claims (services.set_payment_preference);
+    if the choice was changed some other way, the page says so and the claim catches up on the
+    member's next change or when it is sent (services.submit_claim refreshes it first)."""
+    claim = get_claim_for_member(request.user, pk)
     return render(request, "expenses/claim_detail.html", _claim_context(request, claim))
 
 
@@ -424,18 +427,16 @@ def _item_page(request, claim, form, *, heading: str, item=None):
             "item": item,
             "category": form.category.value,
             "mileage_rate": pence_or_pounds(rate.amount) if rate else "",
+            "receipt_needed": form.category in set(ExpenseRules.load().receipt_required_for or []),
         },
     )
-
-
-def _token_key(claim: ExpenseClaim, token: str) -> str:
-    return f"expenses:add-item:{claim.pk}:{token}"
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def add_item(request, pk: int, category: str):
-    """Adds one cost of a kind to a draft or queried claim."""
+    """Adds one cost of a kind to a draft or queried claim. The form's one-off token is stored
+    with the cost (expenses.services.add_item), so sending the same form twice adds it once."""
     if category not in services.MEMBER_CATEGORIES:
         raise Http404("No such kind of cost.")
     claim = get_claim_for_member(request.user, pk)
@@ -444,18 +445,17 @@ def add_item(request, pk: int, category: str):
     if request.method == "POST":
         form = ItemForm(request.POST, request.FILES, category=category)
         if form.is_valid():
-            token = form.cleaned_data["token"]
-            key = _token_key(claim, token) if token else ""
-            # The first send of this form claims its token; a repeat finds it taken and adds nothing.
-            if key and not cache.add(key, "adding", FORM_TOKEN_SECONDS):
-                return redirect(f"{reverse('expenses:claim', args=[claim.pk])}#your-costs")
             try:
-                item = services.add_item(claim=claim, category=category, by=request.user, **form.service_fields())
-            except Exception as error:
-                if key:
-                    cache.delete(key)  # nothing was added: the same form may be sent again
-                if not isinstance(error, services.ClaimError):
-                    raise
+                item = services.add_item(
+                    claim=claim,
+                    category=category,
+                    by=request.user,
+                    form_token=form.cleaned_data["token"] or None,
+                    **form.service_fields(),
+                )
+            except services.AlreadyAdded:
+                return redirect(f"{reverse('expenses:claim', args=[claim.pk])}#your-costs")
+            except services.ClaimError as error:
                 _service_error(form, error)
             else:
                 messages.success(request, _added_message(item))

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from expenses.access import claims_for_member, get_claim_for_member, get_item_for_member, get_receipt_for_user
 from expenses.tests.factories import ExpenseClaimFactory, ExpenseItemFactory, FinanceApproverFactory, MemberFactory
+from members.roles import is_commissioner, is_coordinator, is_finance_approver
 from members.tests.totp import activate_totp
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,19 @@ def test_an_unexpected_stored_type_is_served_as_plain_bytes(member, item):
     item.receipt_content_type = "text/html"
     item.save()
     assert _client(member).get(_url(item))["Content-Type"] == "application/octet-stream"
+
+
+def test_a_commissioner_who_is_also_finance_staff_is_refused_the_receipt(commissioner, item):
+    # Someone given both roles by mistake: commissioners must never see personal data, so that rule wins.
+    from django.contrib.auth.models import Group
+
+    from members.roles import COORDINATORS, FINANCE_APPROVERS
+
+    commissioner.is_staff = True
+    commissioner.save()
+    commissioner.groups.add(Group.objects.get(name=FINANCE_APPROVERS), Group.objects.get(name=COORDINATORS))
+    commissioner = type(commissioner).objects.get(pk=commissioner.pk)  # roles read afresh
+    assert is_finance_approver(commissioner) and is_coordinator(commissioner) and is_commissioner(commissioner)
+    with pytest.raises(Http404):
+        get_receipt_for_user(commissioner, item.pk)
+    assert _client(commissioner).get(_url(item)).status_code == 404

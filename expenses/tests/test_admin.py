@@ -152,8 +152,28 @@ def test_the_queue_lists_newest_submissions_first_and_drafts_last(finance_client
     draft = ExpenseClaimFactory()
     older = ExpenseClaimFactory(submitted=True, submitted_at=london(2025, 3, 1, 9))
     newer = ExpenseClaimFactory(submitted=True, submitted_at=london(2025, 3, 2, 9))
-    response = finance_client.get(reverse(CHANGELIST))
+    response = finance_client.get(reverse(CHANGELIST), {"status__exact": "all"})
     assert list(response.context["cl"].result_list) == [newer, older, draft]
+
+
+def test_the_queue_opens_on_submitted_claims_and_all_shows_every_status(finance_client):
+    draft = ExpenseClaimFactory()
+    submitted = ExpenseClaimFactory(submitted=True)
+    approved = ExpenseClaimFactory(approved=True)
+    response = finance_client.get(reverse(CHANGELIST))
+    assert list(response.context["cl"].result_list) == [submitted]
+    changelist = response.context["cl"]
+    status_filter = next(spec for spec in changelist.filter_specs if spec.title == "status")
+    assert [c["display"] for c in status_filter.choices(changelist) if c["selected"]] == ["Submitted"]
+    everything = finance_client.get(reverse(CHANGELIST), {"status__exact": "all"})
+    assert set(everything.context["cl"].result_list) == {draft, submitted, approved}
+
+
+def test_an_action_from_the_unfiltered_queue_acts_on_the_ticked_claims_of_any_status(finance_client, approver):
+    claim = ExpenseClaimFactory(approved=True)
+    _confirm(finance_client, "mark_claims_paid", [claim], paid_on=dt.date.today().isoformat(), reference="BACS-9")
+    claim.refresh_from_db()
+    assert claim.status == Status.PAID
 
 
 def test_the_queue_filters_by_activity(finance_client):
@@ -242,6 +262,19 @@ def test_a_coordinator_cannot_approve_through_the_admin(coordinator):
     assert any("Only a finance approver" in m for m in _messages(response))
     claim.refresh_from_db()
     assert claim.status == Status.SUBMITTED
+
+
+def test_a_coordinator_cannot_reject_or_mark_paid_through_the_admin(coordinator, approver):
+    client = _logged_in(coordinator)
+    submitted, approved = _submitted(), services.approve_claim(claim=_submitted(), by=approver)
+    response = _confirm(client, "reject_claims", [submitted], reason="Not covered.")
+    assert any(f"Claim #{submitted.pk} was not rejected: Only a finance approver" in m for m in _messages(response))
+    response = _confirm(client, "mark_claims_paid", [approved], paid_on=dt.date.today().isoformat(), reference="BACS-3")
+    assert any(f"Claim #{approved.pk} was not marked paid: Only a finance approver" in m for m in _messages(response))
+    submitted.refresh_from_db()
+    approved.refresh_from_db()
+    assert (submitted.status, approved.status) == (Status.SUBMITTED, Status.APPROVED)
+    assert approved.payment_reference == ""
 
 
 def test_an_approver_who_prepared_a_claim_cannot_approve_it_through_the_admin(approver, finance_client):
@@ -427,6 +460,40 @@ def test_a_rate_used_by_a_claim_cannot_be_changed_or_deleted(coordinator):
     page = client.get(reverse("admin:expenses_rate_change", args=[item.rate_id])).content.decode()
     assert 'name="amount"' not in page
     assert client.get(reverse("admin:expenses_rate_delete", args=[item.rate_id])).status_code == 403
+
+
+def test_the_cap_of_a_rate_used_by_a_claim_cannot_be_changed(coordinator):
+    item = ExpenseItemFactory(claim=ExpenseClaimFactory(), mileage=True)
+    Rate.objects.filter(pk=item.rate_id).update(cap=Decimal("20.00"))
+    client = _logged_in(coordinator)
+    url = reverse("admin:expenses_rate_change", args=[item.rate_id])
+    assert 'name="cap"' not in client.get(url).content.decode()
+    client.post(
+        url, {"cap": "5.00", "amount": "0.01", "kind": "mileage", "unit": "per_mile", "valid_from": "2020-01-01"}
+    )
+    rate = Rate.objects.get(pk=item.rate_id)
+    assert (rate.cap, rate.amount) == (Decimal("20.00"), Decimal("0.45"))
+
+
+def test_the_cap_of_an_unused_rate_can_still_be_set(coordinator):
+    rate = Rate.objects.create(kind="mileage", unit="per_mile", amount=Decimal("0.45"), valid_from=dt.date(2030, 1, 1))
+    client = _logged_in(coordinator)
+    url = reverse("admin:expenses_rate_change", args=[rate.pk])
+    assert 'name="cap"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "kind": "mileage",
+            "activity_kind": "",
+            "unit": "per_mile",
+            "amount": "0.45",
+            "cap": "30.00",
+            "valid_from": "2030-01-01",
+        },
+    )
+    assert response.status_code == 302
+    rate.refresh_from_db()
+    assert rate.cap == Decimal("30.00")
 
 
 def test_a_new_rate_from_a_date_can_be_added(coordinator):

@@ -11,9 +11,11 @@ import pytest
 import time_machine
 from celery import current_app
 from django.core import mail
+from django.core.cache import cache
+from django.utils import timezone
 
-from expenses import emails, services
-from expenses.models import Category, ExpenseClaim
+from expenses import emails, services, tasks
+from expenses.models import Category, ClaimEmail, ExpenseClaim
 from expenses.tasks import send_claim_status_email
 from expenses.tests.factories import FinanceApproverFactory, MemberFactory, attended_meeting, london
 from meetings.models import Meeting
@@ -215,8 +217,37 @@ def test_a_member_taking_a_break_still_hears_about_their_claim(
 def test_the_same_email_job_run_twice_sends_once(claim):
     submitted(claim)
     assert send_claim_status_email(claim.pk, Status.SUBMITTED) == "sent"
+    cache.clear()  # "once" is kept in the database, not in the cache
     assert send_claim_status_email(claim.pk, Status.SUBMITTED) == "already sent"
     assert len(mail.outbox) == 1
+    event = emails.latest_event(claim, Status.SUBMITTED)
+    delivery = ClaimEmail.objects.get(event=event)
+    assert delivery.state == ClaimEmail.State.SENT and delivery.finished_at is not None
+
+
+def test_a_job_finding_the_email_being_sent_by_another_sends_nothing(claim):
+    submitted(claim)
+    event = emails.latest_event(claim, Status.SUBMITTED)
+    ClaimEmail.objects.create(event=event, state=ClaimEmail.State.SENDING, started_at=timezone.now())
+    assert send_claim_status_email(claim.pk, Status.SUBMITTED) == "already sent"
+    assert mail.outbox == []
+
+
+def test_an_email_abandoned_by_a_dead_worker_is_sent_by_a_later_job(claim):
+    submitted(claim)
+    event = emails.latest_event(claim, Status.SUBMITTED)
+    long_ago = timezone.now() - tasks.ABANDONED_AFTER - dt.timedelta(minutes=1)
+    ClaimEmail.objects.create(event=event, state=ClaimEmail.State.SENDING, started_at=long_ago)
+    assert send_claim_status_email(claim.pk, Status.SUBMITTED) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_an_email_the_member_may_not_have_is_recorded_and_not_tried_again(amira, claim):
+    submitted(claim)
+    Member.objects.filter(pk=amira.pk).update(status=Member.Status.LEFT)
+    assert send_claim_status_email(claim.pk, Status.SUBMITTED) == "member may not be emailed"
+    assert ClaimEmail.objects.get().state == ClaimEmail.State.NOT_SENT
+    assert send_claim_status_email(claim.pk, Status.SUBMITTED) == "already sent"
 
 
 def test_a_claim_sent_again_after_a_question_is_acknowledged_again(claim, approver):

@@ -228,5 +228,26 @@ def test_render_pdf_renders_any_template():
     ).startswith(b"%PDF-")
 
 
-def test_claims_in_a_status_that_is_not_payable_are_left_out(book):
-    assert set(finance.PAYABLE) == {ExpenseClaim.Status.APPROVED, ExpenseClaim.Status.PAID}
+@pytest.mark.parametrize("basis", [finance.Basis.APPROVED, finance.Basis.PAID])
+def test_claims_in_a_status_that_is_not_payable_are_left_out(book, amira, approver, basis):
+    # Claims in every other status, with an approval date and a payment date inside March (as a
+    # claim can carry after a correction), and a line of £99.99 each: none may be in the export.
+    odd = {}
+    for status in set(ExpenseClaim.Status.values) - {ExpenseClaim.Status.APPROVED, ExpenseClaim.Status.PAID}:
+        claim = ExpenseClaimFactory(
+            member=amira,
+            status=status,
+            approved_by=approver,
+            approved_at=london(2025, 3, 15, 12),
+            paid_on=dt.date(2025, 3, 20),
+        )
+        ExpenseItemFactory(claim=claim, category=Category.PARKING, amount=Decimal("99.99"))
+        odd[status] = claim
+    rows = _rows(finance.export_csv(**MARCH, basis=basis))
+    lines, totals = rows[1 : rows.index([])], rows[rows.index([]) + 1 :]
+    assert not {str(claim.pk) for claim in odd.values()} & {row[0] for row in lines}
+    assert "99.99" not in {cell for row in rows for cell in row}
+    if basis == finance.Basis.APPROVED:
+        assert totals[-1] == ["Grand total", "95.10"]
+    else:
+        assert totals[-1] == ["Grand total", "0.00"]  # B was paid on 2 April; nothing was paid in March

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expenses import services
-from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules
+from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules, ItemFormToken
 from expenses.tests.factories import (
     ExpenseClaimFactory,
     ExpenseItemFactory,
@@ -241,12 +241,63 @@ def test_a_payment_choice_must_be_one_of_the_options(claimant, claimant_client):
 def test_changing_the_choice_from_a_claim_returns_there_and_updates_the_involvement_payment(claim, claimant_client):
     assert claim.items.filter(category=Category.INVOLVEMENT_PAYMENT).get().amount == Decimal("50.00")
     back = claim_url(claim)
-    response = claimant_client.post(
-        reverse("expenses:preference"), {"payment_preference": EXPENSES_ONLY, "next": back}
-    )
+    response = claimant_client.post(reverse("expenses:preference"), {"payment_preference": EXPENSES_ONLY, "next": back})
     assert response.url == back
-    claimant_client.get(back)
+    # Saving the choice (a POST) updates the open claim; opening the claim page writes nothing.
     assert not claim.items.filter(category=Category.INVOLVEMENT_PAYMENT).exists()
+    claim.refresh_from_db()
+    assert claim.payment_preference == EXPENSES_ONLY
+
+
+def test_opening_a_claim_changes_nothing_even_if_the_choice_changed_elsewhere(claim, claimant, claimant_client):
+    # Changed some other way (the admin, onboarding): the claim page only reads, and says so.
+    Member.objects.filter(pk=claimant.pk).update(payment_preference=EXPENSES_ONLY)
+    before = claim.updated_at
+    with CaptureQueriesContext(connection) as queries:
+        response = claimant_client.get(claim_url(claim))
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+    claim.refresh_from_db()
+    assert claim.updated_at == before
+    assert claim.items.filter(category=Category.INVOLVEMENT_PAYMENT).exists()
+    assert "You have since changed your choice to “Expenses only”" in main_text(response)
+    # Sending the claim brings it up to date first.
+    services.add_item(claim=claim, category=Category.MILEAGE, miles="10", by=claimant.user)
+    services.submit_claim(claim=claim, declaration=True, by=claimant.user)
+    assert not claim.items.filter(category=Category.INVOLVEMENT_PAYMENT).exists()
+
+
+def test_the_profile_links_to_the_one_payment_choice_page_with_the_groups_benefits_note(claimant, claimant_client):
+    rules = ExpenseRules.load()
+    rules.tax_and_benefits_text = "Payments over £20 a week may affect Universal Credit. Ask before you choose."
+    rules.benefits_advice_name = "Citizens Advice Riverside"
+    rules.benefits_advice_url = "https://advice.example/benefits"
+    rules.save()
+    profile = Page(claimant_client.get(reverse("members:profile")).content.decode())
+    change = f"{reverse('expenses:preference')}?next={reverse('members:profile')}"
+    assert change in {a["attrs"]["href"] for a in profile.all("a")}
+
+    page = claimant_client.get(change)
+    text = main_text(page)
+    assert "Payments over £20 a week may affect Universal Credit. Ask before you choose." in text
+    assert "Free, independent advice about benefits from Citizens Advice Riverside" in text
+    assert 'href="https://advice.example/benefits"' in page.content.decode()
+    assert Page(page.content.decode()).one("a", "nhsuk-back-link")["attrs"]["href"] == reverse("members:profile")
+
+    saved = claimant_client.post(change, {"payment_preference": EXPENSES_ONLY, "next": reverse("members:profile")})
+    assert saved.url == reverse("members:profile")
+    claimant.refresh_from_db()
+    assert claimant.payment_preference == EXPENSES_ONLY
+
+
+def test_the_old_profile_payments_address_goes_to_the_one_page(claimant_client):
+    response = claimant_client.get(reverse("members:profile_change", args=["payments"]))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('expenses:preference')}?next={reverse('members:profile')}"
 
 
 def test_the_payment_choice_never_returns_to_another_site(claimant_client):
@@ -519,6 +570,28 @@ def test_sending_the_same_add_form_twice_adds_the_cost_once(claim, claimant_clie
     fresh = Page(claimant_client.get(add_url(claim, "parking")).content.decode()).one("input", name="token")
     claimant_client.post(add_url(claim, "parking"), {**data, "token": fresh["attrs"]["value"]})
     assert member_lines(claim).count() == 2
+
+
+def test_the_same_add_form_sent_twice_adds_once_even_if_the_cache_is_cleared_between(claim, claimant_client):
+    from django.core.cache import cache
+
+    token = Page(claimant_client.get(add_url(claim, "parking")).content.decode()).one("input", name="token")
+    data = {"token": token["attrs"]["value"], "amount": "4.50", "description": "Car park"}
+    assert claimant_client.post(add_url(claim, "parking"), data).status_code == 302
+    cache.clear()
+    second = claimant_client.post(add_url(claim, "parking"), data)
+    assert second.status_code == 302
+    assert member_lines(claim).count() == 1
+    assert ItemFormToken.objects.filter(token=token["attrs"]["value"]).get().item == member_lines(claim).get()
+
+
+def test_the_same_form_token_is_refused_by_the_services_too(claim, claimant):
+    token = "5f0c4d2a9b8e4f3aa1b2c3d4e5f60718"
+    first = services.add_item(claim=claim, category=Category.PARKING, amount="4.50", form_token=token)
+    with pytest.raises(services.AlreadyAdded) as again:
+        services.add_item(claim=claim, category=Category.PARKING, amount="4.50", form_token=token)
+    assert again.value.item == first
+    assert member_lines(claim).count() == 1
 
 
 def test_a_form_refused_by_the_services_can_be_sent_again_with_the_same_token(claim, claimant_client, monkeypatch):
@@ -874,3 +947,55 @@ def test_the_add_cost_form_and_receipts_use_real_files(claim, claimant_client):
     assert form
     receipt = page.one("input", name="receipt")
     assert "application/pdf" in receipt["attrs"]["accept"]
+
+
+# --- Receipts for mileage ---------------------------------------------------------------------------
+
+
+def test_mileage_offers_a_receipt_and_it_is_optional_unless_the_rules_ask(claim, claimant_client):
+    page = claimant_client.get(add_url(claim, "mileage"))
+    form = Page(page.content.decode())
+    assert form.one("input", name="receipt")["attrs"]["type"] == "file"
+    assert "Optional." in main_text(page)
+    assert "You do not need a receipt." in main_text(page)
+    response = claimant_client.post(add_url(claim, "mileage"), {"miles": "10"})
+    assert response.status_code == 302
+    assert services.submit_claim(claim=claim, declaration=True).status == Status.SUBMITTED
+
+
+def test_when_the_rules_need_a_receipt_for_mileage_the_member_can_add_one_and_send(claim, claimant_client):
+    rules = ExpenseRules.load()
+    rules.receipt_required_for = [*rules.receipt_required_for, Category.MILEAGE]
+    rules.save()
+    page = claimant_client.get(add_url(claim, "mileage"))
+    assert "we need it before you send the claim" in main_text(page)
+    assert "You do not need a receipt." not in main_text(page)
+
+    # Added without one, the claim cannot be sent and says why.
+    claimant_client.post(add_url(claim, "mileage"), {"miles": "10"})
+    mileage = claim.items.get(category=Category.MILEAGE)
+    with pytest.raises(services.ClaimError, match="Add a receipt for: mileage"):
+        services.submit_claim(claim=claim, declaration=True)
+
+    # The member adds the fuel receipt to the mileage line, and then it can be sent.
+    change = reverse("expenses:change_item", args=[claim.pk, mileage.pk])
+    assert Page(claimant_client.get(change).content.decode()).one("input", name="receipt")
+    response = claimant_client.post(change, {"miles": "10", "receipt": receipt_upload("jpeg", name="fuel.jpg")})
+    assert response.status_code == 302
+    mileage.refresh_from_db()
+    assert mileage.receipt and mileage.receipt_name == "fuel.jpg"
+    assert mileage.amount == Decimal("4.50")
+    response = claimant_client.post(reverse("expenses:submit", args=[claim.pk]), {"declaration": ["confirmed"]})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == Status.SUBMITTED
+
+
+def test_a_mileage_receipt_can_be_added_with_the_miles(claim, claimant_client):
+    response = claimant_client.post(
+        add_url(claim, "mileage"), {"miles": "12.5", "receipt": receipt_upload("pdf", name="fuel.pdf")}
+    )
+    assert response.status_code == 302
+    mileage = claim.items.get(category=Category.MILEAGE)
+    assert mileage.receipt_content_type == "application/pdf"
+    assert mileage.amount == Decimal("5.63")  # 12.5 miles at 45p, to the penny

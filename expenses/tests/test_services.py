@@ -10,7 +10,7 @@ import time_machine
 from django.test import override_settings
 
 from expenses import rates, services
-from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, Rate
+from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules, Rate
 from expenses.services import ClaimError
 from expenses.tests.factories import (
     ExpenseClaimFactory,
@@ -355,7 +355,7 @@ def test_submitting_twice_changes_nothing_the_second_time(claimant, django_captu
         second = services.submit_claim(claim=claim, declaration=True)
     assert first.submitted_at == second.submitted_at
     assert claim.events.filter(to_status=Status.SUBMITTED).count() == 1
-    assert len(callbacks) <= 1
+    assert len(callbacks) == 1
 
 
 def test_submitting_queues_the_members_email(claimant, monkeypatch, django_capture_on_commit_callbacks):
@@ -558,3 +558,122 @@ def test_a_decimal_comma_is_refused_not_read_as_hundreds_of_pounds():
 
     with pytest.raises(ClaimError, match="full stop for pence"):
         _decimal("4,50", field="amount", label="amount")
+
+
+# Separation of duties: rejecting and marking paid ------------------------------------------------
+
+
+def test_with_separation_on_a_coordinator_cannot_reject(claimant, coordinator):
+    claim = _submitted(claimant)
+    with pytest.raises(ClaimError, match="Only a finance approver can approve, reject or mark paid"):
+        services.reject_claim(claim=claim, by=coordinator, reason="No receipt for the taxi.")
+    claim.refresh_from_db()
+    assert (claim.status, claim.rejection_reason) == (Status.SUBMITTED, "")
+    assert not claim.events.filter(to_status=Status.REJECTED).exists()
+
+
+def test_with_separation_on_a_coordinator_cannot_mark_paid(claimant, coordinator, approver):
+    claim = services.approve_claim(claim=_submitted(claimant), by=approver)
+    with pytest.raises(ClaimError, match="Only a finance approver can approve, reject or mark paid"):
+        services.mark_paid(claim=claim, by=coordinator, paid_on=dt.date.today(), reference="BACS-7")
+    claim.refresh_from_db()
+    assert (claim.status, claim.payment_reference, claim.paid_by) == (Status.APPROVED, "", None)
+
+
+def test_with_separation_on_a_coordinator_may_still_query(claimant, coordinator):
+    claim = services.query_claim(claim=_submitted(claimant), by=coordinator, message="Which car park?")
+    assert claim.status == Status.QUERIED
+
+
+@override_settings(EXPENSES_SEPARATION_OF_DUTIES=False)
+def test_with_separation_off_a_coordinator_may_reject_and_mark_paid(claimant, coordinator):
+    rejected = services.reject_claim(claim=_submitted(claimant), by=coordinator, reason="Claimed twice.")
+    assert rejected.status == Status.REJECTED
+    other = MemberFactory(active=True, payment_preference=INVOLVED)
+    approved = services.approve_claim(claim=_submitted(other), by=coordinator)
+    paid = services.mark_paid(claim=approved, by=coordinator, paid_on=dt.date.today(), reference="BACS-8")
+    assert (paid.status, paid.paid_by) == (Status.PAID, coordinator)
+
+
+@override_settings(EXPENSES_SEPARATION_OF_DUTIES=False)
+def test_with_separation_off_nobody_decides_their_own_claim(coordinator):
+    own = MemberFactory(user=coordinator, active=True, payment_preference=INVOLVED)
+    claim = _submitted(own)
+    with pytest.raises(ClaimError, match="your own claim"):
+        services.reject_claim(claim=claim, by=coordinator, reason="Mine.")
+
+
+# Rates changing mid-year, and the deadline ----------------------------------------------------------
+
+
+def test_an_involvement_rate_change_on_1_october_pays_each_activity_at_the_rate_of_its_day(claimant):
+    Rate.objects.filter(kind=Rate.Kind.INVOLVEMENT).delete()
+    RateFactory(unit=Rate.Unit.PER_ACTIVITY, amount="20.00", valid_from=dt.date(2025, 4, 1))
+    RateFactory(unit=Rate.Unit.PER_ACTIVITY, amount="25.00", valid_from=dt.date(2025, 10, 1))
+    Rate.objects.create(kind=Rate.Kind.MILEAGE, unit=Rate.Unit.PER_MILE, amount="0.55", valid_from=dt.date(2025, 10, 1))
+
+    def payment_on(day: dt.date) -> tuple[Decimal, Decimal]:
+        claim = services.start_or_get_claim(member=claimant, meeting=_meeting_on(claimant, day))
+        mileage = services.add_item(claim=claim, category=Category.MILEAGE, miles="10")
+        return claim.items.get(category=Category.INVOLVEMENT_PAYMENT).amount, mileage.amount
+
+    assert payment_on(dt.date(2025, 9, 30)) == (Decimal("20.00"), Decimal("4.50"))
+    assert payment_on(dt.date(2025, 10, 1)) == (Decimal("25.00"), Decimal("5.50"))
+    assert payment_on(dt.date(2025, 10, 2)) == (Decimal("25.00"), Decimal("5.50"))
+
+
+def test_a_september_claim_made_after_the_october_change_keeps_the_september_rate(claimant):
+    Rate.objects.filter(kind=Rate.Kind.INVOLVEMENT).delete()
+    RateFactory(unit=Rate.Unit.PER_ACTIVITY, amount="20.00", valid_from=dt.date(2025, 4, 1))
+    meeting = _meeting_on(claimant, dt.date(2025, 9, 15))
+    claim = services.start_or_get_claim(member=claimant, meeting=meeting)
+    RateFactory(unit=Rate.Unit.PER_ACTIVITY, amount="25.00", valid_from=dt.date(2025, 10, 1))
+    services.add_item(claim=claim, category=Category.PARKING, amount="3.00", receipt=RECEIPT)
+    with time_machine.travel(london(2025, 10, 20, 12)):
+        claim = services.submit_claim(claim=claim, declaration=True)
+    line = claim.items.get(category=Category.INVOLVEMENT_PAYMENT)
+    assert (line.amount, line.rate.valid_from) == (Decimal("20.00"), dt.date(2025, 4, 1))
+
+
+@pytest.mark.parametrize(("months", "late"), [(3, True), (6, False)])
+def test_changing_the_claim_deadline_moves_the_late_flag(claimant, months, late):
+    rules = ExpenseRules.load()
+    rules.claim_deadline_months = months
+    rules.save()
+    # An activity on 4 February, claimed on 1 June: four months later.
+    with time_machine.travel(london(2025, 6, 1, 12)):
+        claim = services.start_or_get_claim(member=claimant, meeting=_meeting_on(claimant, dt.date(2025, 2, 4)))
+        assert services.claim_deadline(claim.meeting) == services.add_months(dt.date(2025, 2, 4), months)
+        assert services.submit_claim(claim=claim, declaration=True).is_late is late
+
+
+def test_the_last_day_of_a_changed_deadline_is_on_time_and_the_next_is_late(claimant):
+    rules = ExpenseRules.load()
+    rules.claim_deadline_months = 1
+    rules.save()
+    with time_machine.travel(london(2025, 3, 4, 23, 30)):
+        on_time = services.start_or_get_claim(member=claimant, meeting=_meeting_on(claimant, dt.date(2025, 2, 4)))
+        assert not services.submit_claim(claim=on_time, declaration=True).is_late
+    with time_machine.travel(london(2025, 3, 5, 0, 30)):
+        late = services.start_or_get_claim(member=claimant, meeting=_meeting_on(claimant, dt.date(2025, 2, 4)))
+        assert services.submit_claim(claim=late, declaration=True).is_late
+
+
+# The payment choice -------------------------------------------------------------------------------
+
+
+def test_saving_a_payment_choice_updates_open_claims_but_not_sent_ones(claimant):
+    draft = services.start_or_get_claim(member=claimant, meeting=attended_meeting(claimant))
+    sent = _submitted(claimant)
+    services.set_payment_preference(member=claimant, preference=Member.PaymentPreference.NO_PAYMENTS)
+    assert not draft.items.filter(category=Category.INVOLVEMENT_PAYMENT).exists()
+    assert sent.items.filter(category=Category.INVOLVEMENT_PAYMENT).exists()
+    sent.refresh_from_db()
+    assert sent.payment_preference == INVOLVED
+
+
+def test_a_made_up_payment_choice_is_refused(claimant):
+    with pytest.raises(ClaimError, match="Choose one of the options"):
+        services.set_payment_preference(member=claimant, preference="bitcoin")
+    claimant.refresh_from_db()
+    assert claimant.payment_preference == INVOLVED

@@ -46,7 +46,12 @@ def test_a_jpeg_with_a_location_is_stored_without_any_exif():
 
 
 def test_a_heic_photo_becomes_a_jpeg_without_its_location():
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
     original = heic_bytes(gps=True)
+    assert _exif(original).get_ifd(GPS_IFD), "the test photo must carry a location to begin with"
+    assert Image.open(io.BytesIO(original)).format == "HEIF"
     clean = validate_receipt(upload("IMG_0001.HEIC", original, "image/heic"))
     assert clean.content_type == JPEG
     assert clean.name == "IMG_0001.jpg"
