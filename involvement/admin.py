@@ -16,11 +16,19 @@ class GroupProfileAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
         ("Names", {"fields": ["name", "short_name", "service_name"]}),
-        ("About the group", {"fields": ["about", "meeting_pattern", "what_to_expect"]}),
+        ("About the group", {"fields": ["about", "meeting_pattern", "uk_nation", "what_to_expect"]}),
         ("Contact details", {"fields": ["contact_email", "contact_phone", "contact_hours", "postal_address"]}),
         ("Meeting messages", {"fields": ["reminder_offset_days", "debrief_delay_minutes"]}),
         ("Safety", {"fields": ["quick_exit_url"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "uk_nation":
+            # A form sent without it (an older page left open) keeps the nation already saved;
+            # an empty choice is still refused by the model, next to the field.
+            field.required = False
+        return field
 
     def has_add_permission(self, request):
         return not GroupProfile.objects.exists() and super().has_add_permission(request)

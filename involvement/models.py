@@ -14,6 +14,22 @@ def validate_day_offsets(value: str) -> None:
         raise ValidationError("Enter whole numbers of days from 1 to 60, separated by commas, for example 7,1.")
 
 
+# Words that must never be in the short name: it goes into calendar titles and email
+# subjects, which show on lock screens, shared calendars and shared inboxes.
+INDISCREET_PHRASES = ("mental health", "mental illness", "psychiatric", "psychiatry", "psychosis", "psychotic")
+
+
+def validate_discreet(value: str) -> None:
+    found = [phrase for phrase in INDISCREET_PHRASES if phrase in " ".join(value.lower().split())]
+    if found:
+        raise ValidationError(
+            "This name shows on lock screens and shared calendars, so it must not say “%(phrase)s”. "
+            "Choose something neutral, for example the name of the place the group meets.",
+            params={"phrase": found[0]},
+            code="indiscreet",
+        )
+
+
 class GroupProfile(models.Model):
     """The group's own details, edited by coordinators in the admin.
 
@@ -23,9 +39,16 @@ class GroupProfile(models.Model):
     """
 
     name = models.CharField(max_length=120, default="Perinatal Involvement Group")
+    class Nation(models.TextChoices):
+        # The `holidays` package's subdivisions of the UK; England and Wales share bank holidays.
+        ENGLAND_AND_WALES = "ENG", "England and Wales"
+        SCOTLAND = "SCT", "Scotland"
+        NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
     short_name = models.CharField(
         max_length=40,
         default="Involvement group",
+        validators=[validate_discreet],
         help_text=(
             "Used in email subjects and calendar entries, which show on lock screens and shared "
             "calendars. Keep it discreet: do not mention mental health."
@@ -66,6 +89,13 @@ class GroupProfile(models.Model):
         "send the debrief message this many minutes after a meeting ends",
         default=60,
         validators=[MaxValueValidator(7 * 24 * 60)],
+    )
+    uk_nation = models.CharField(
+        "where the group meets",
+        max_length=3,
+        choices=Nation.choices,
+        default=Nation.ENGLAND_AND_WALES,
+        help_text="Planning a year of meetings skips this nation's bank holidays.",
     )
     quick_exit_url = models.URLField(
         default="https://www.bbc.co.uk/weather",

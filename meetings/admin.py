@@ -21,12 +21,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import series, services
+from . import deliveries, series, services
 from .forms_staff import AddRegistrationForm, CancelMeetingForm, PlanYearForm
 from .models import Action, Meeting, MeetingSeries, MessageDelivery, Registration, Venue
 
 # A change to any of these moves the meeting: registrants get an email and an updated calendar entry.
 MOVE_FIELDS = ("starts_at", "ends_at", "mode", "venue", "online_link")
+# The rest of what the calendar (.ics) file shows (see meetings/calendar.py): a change bumps its
+# SEQUENCE, so calendar apps take the new version, but nobody is emailed about it.
+CALENDAR_ONLY_FIELDS = ("kind", "what_to_bring", "online_joining_notes")
 # Kept by the services; the change form never writes them back from what it loaded.
 SERVICE_FIELDS = (
     "status",
@@ -246,6 +249,8 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
                 self.message_user(
                     request, "Everyone registered or waiting will be emailed about the change.", messages.INFO
                 )
+            elif any(getattr(stored, field) != getattr(obj, field) for field in CALENDAR_ONLY_FIELDS):
+                obj.sequence = services.bump_calendar_sequence(meeting=obj).sequence
             if "capacity" in form.changed_data and (obj.capacity is None or obj.capacity > stored.registered_count):
                 promoted = services.promote_from_waiting_list(meeting=obj)
                 if promoted:
@@ -432,6 +437,11 @@ class VenueAdmin(HttpsLinksMixin, admin.ModelAdmin):
     list_filter = ["step_free", "baby_changing", "children_welcome"]
     search_fields = ["name", "address", "postcode"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & set(services.VENUE_CALENDAR_FIELDS):
+            services.venue_details_changed(venue=obj)
+
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(admin.ModelAdmin):
@@ -470,7 +480,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["member__user__name", "member__user__email", "meeting__title"]
     raw_id_fields = ["member"]
     autocomplete_fields = ["meeting"]
-    actions = ["cancel_registrations"]
+    actions = ["cancel_registrations", "mark_attended", "mark_not_attended"]
     list_per_page = 50
     NEEDS_FIELDS = ["needs_childcare", "needs_bsl", "interpreter_language", "needs_step_free", "dietary", "other_needs"]
 
@@ -534,20 +544,101 @@ class RegistrationAdmin(admin.ModelAdmin):
                 cancelled += 1
         self.message_user(request, f"Cancelled {cancelled} registration(s).", messages.SUCCESS)
 
+    @admin.action(description="Mark as attended", permissions=["change"])
+    def mark_attended(self, request, queryset):
+        self._mark(request, queryset, attended=True)
+
+    @admin.action(description="Mark as did not attend", permissions=["change"])
+    def mark_not_attended(self, request, queryset):
+        self._mark(request, queryset, attended=False)
+
+    def _mark(self, request, queryset, *, attended: bool):
+        marked = 0
+        refusals: dict[str, int] = {}
+        for registration in queryset.select_related("meeting", "member__user"):
+            try:
+                services.mark_attendance(registration=registration, attended=attended)
+            except services.AttendanceError as error:
+                reason = str(error).removeprefix(f"{registration.member} ")
+                refusals[reason] = refusals.get(reason, 0) + 1
+            else:
+                marked += 1
+        if marked:
+            label = "attended" if attended else "did not attend"
+            self.message_user(request, f"Marked {marked} registration(s) as {label}.", messages.SUCCESS)
+        for reason, count in refusals.items():
+            self.message_user(request, f"{count} not changed: {reason}", messages.WARNING)
+
     def has_delete_permission(self, request, obj=None):
         # Deleting would leave the meeting's counts wrong; cancel instead.
         return False
 
 
+class NeedsCheckingFilter(admin.SimpleListFilter):
+    """Messages a person should look at: stuck "sending", or failed with no automatic tries left."""
+
+    title = "needs checking"
+    parameter_name = "needs_checking"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs checking")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=deliveries.needs_checking().values("pk"))
+        return queryset
+
+
 @admin.register(MessageDelivery)
 class MessageDeliveryAdmin(admin.ModelAdmin):
-    """What was sent to whom, and what failed (and will be retried). Read only."""
+    """What was sent to whom, and what failed (and will be retried). Read only, apart from
+    "Send again" for a message that failed or got stuck."""
 
     list_display = ["person", "meeting", "kind", "key", "status", "attempts", "claimed_at", "sent_at", "last_error"]
-    list_filter = ["status", "kind"]
+    list_filter = [NeedsCheckingFilter, "status", "kind"]
     list_select_related = ["registration__member__user", "registration__meeting"]
     search_fields = ["registration__member__user__name", "registration__meeting__title"]
     list_per_page = 50
+    actions = ["send_again"]
+
+    @admin.action(description="Send again", permissions=["resend"])
+    def send_again(self, request, queryset):
+        outcomes: dict[str, int] = {}
+        not_taken = 0
+        for delivery in queryset.filter(status__in=deliveries.RESENDABLE):
+            outcome = deliveries.resend(delivery)
+            if outcome is None:
+                not_taken += 1
+            else:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        left_alone = queryset.exclude(status__in=deliveries.RESENDABLE).count()
+        if outcomes.get(MessageDelivery.Status.SENT):
+            self.message_user(request, f"Sent {outcomes[MessageDelivery.Status.SENT]} message(s).", messages.SUCCESS)
+        if outcomes.get(MessageDelivery.Status.FAILED):
+            self.message_user(
+                request,
+                f"{outcomes[MessageDelivery.Status.FAILED]} message(s) failed again; see the error on each.",
+                messages.ERROR,
+            )
+        if outcomes.get(MessageDelivery.Status.SKIPPED):
+            self.message_user(
+                request,
+                f"{outcomes[MessageDelivery.Status.SKIPPED]} not sent: the member cannot be contacted now "
+                "(no consent, a break, or no email address).",
+                messages.WARNING,
+            )
+        if not_taken:
+            self.message_user(
+                request,
+                f"{not_taken} left alone: still being sent (wait half an hour) or taken by another worker.",
+                messages.WARNING,
+            )
+        if left_alone:
+            self.message_user(request, f"{left_alone} left alone: already sent or not sent on purpose.", messages.INFO)
+
+    def has_resend_permission(self, request):
+        # Coordinators may resend; the table itself stays read only.
+        return request.user.has_perm("meetings.change_messagedelivery")
 
     @admin.display(description="to")
     def person(self, delivery: MessageDelivery) -> str:

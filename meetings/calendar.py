@@ -3,10 +3,12 @@
 Calendar entries show on lock screens and in shared calendars, so the title is discreet: the
 group's short name and the kind of meeting ("Riverside group: group meeting"), never the
 meeting's own title (which may name a painful subject) and never "mental health". For the same
-reason the description leaves out what a sensitive meeting is about.
+reason the description never says what a meeting is about (its purpose is written by staff and
+may name a diagnosis): only practical details and a link to the meeting page, behind login
+for the joining link.
 
 Every file for one meeting has the same UID, and its SEQUENCE is the meeting's `sequence`
-(bumped by the services whenever time, place or status changes), so calendar apps update the
+(bumped by the services whenever time, place, status or anything else in the file changes), so calendar apps update the
 entry they already have instead of adding a second one. A cancelled meeting's file says
 STATUS:CANCELLED (and METHOD:CANCEL), which removes or strikes out the entry.
 """
@@ -66,8 +68,6 @@ def calendar_description(meeting: Meeting, *, for_registered_member: bool = Fals
     if meeting.is_cancelled:
         reason = f" {meeting.cancellation_reason}" if meeting.cancellation_reason else ""
         paragraphs.append(f"This meeting has been cancelled.{reason}")
-    elif meeting.purpose and not meeting.is_sensitive:
-        paragraphs.append(f"What it is for: {meeting.purpose}")
     if not meeting.is_cancelled:
         if meeting.what_to_bring:
             paragraphs.append(f"What to bring: {meeting.what_to_bring}")

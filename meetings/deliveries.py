@@ -14,8 +14,15 @@ after a crash, never send twice. Only the claimant sends, then records the outco
 
 A worker that dies between claiming and recording leaves the row in ``sending``. It is not
 sent again automatically — whether it went is unknown, and the rule is never twice — but it
-stays visible in the admin and `stale_deliveries()` lists it for the retry job to log. See
-docs/decisions/0005-meeting-messages-exactly-once.md.
+stays visible in the admin ("Needs checking"), `stale_deliveries()` lists it for the retry job
+to log, and a coordinator can "Send again" (`resend`) once they have checked.
+
+Messages caused by a change someone makes (a place coming up, a meeting cancelled or moved)
+use an *outbox*: the service saves a ``pending`` row in the same transaction as the change
+(`queue`), and a task queued on commit sends it. If the broker is down the change still
+stands, and the periodic retry job sends pending rows nobody has sent (`send_pending`). Taking
+a pending row is the same conditional update as taking back a failed one, so it goes once.
+See docs/decisions/0005-meeting-messages-exactly-once.md.
 """
 
 from __future__ import annotations
@@ -71,6 +78,21 @@ SENDERS: dict[str, Callable[[Registration, int], None]] = {
 }
 
 
+def queue(registration: Registration, kind: str, key: int = 0) -> None:
+    """Records a message to send (outbox), in the caller's transaction. Nothing is sent here.
+    A message already recorded under the same key is left as it is."""
+    queue_all([registration], kind, key)
+
+
+def queue_all(registrations: Iterable[Registration], kind: str, key: int = 0) -> None:
+    """Records the same message for each registration, in one insert."""
+    rows = [
+        MessageDelivery(registration=registration, kind=kind, key=key, status=Status.PENDING, attempts=0)
+        for registration in registrations
+    ]
+    MessageDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 def claim(registration: Registration, kind: str, key: int = 0) -> MessageDelivery | None:
     """Takes the right to send this message, or None if someone already has it."""
     try:
@@ -99,7 +121,17 @@ def send_claimed(delivery: MessageDelivery) -> str:
         SENDERS[delivery.kind](registration, delivery.key)
     except Exception as exc:  # a refused or broken send must be recorded, whatever raised it
         _finish(delivery, status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500])
-        logger.warning("Meeting message %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
+        if delivery.attempts >= MAX_ATTEMPTS:
+            logger.error(
+                "Meeting message %s (%s) failed %s times and will not be tried again; "
+                "check it in the admin and use 'Send again' when the problem is fixed: %s",
+                delivery.pk,
+                delivery.kind,
+                delivery.attempts,
+                exc,
+            )
+        else:
+            logger.warning("Meeting message %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
         return Status.FAILED
     _finish(delivery, status=Status.SENT, sent_at=timezone.now(), last_error="")
     return Status.SENT
@@ -181,7 +213,7 @@ def due_debriefs(*, now: dt.datetime | None = None) -> QuerySet[Registration]:
 def change_notice_recipients(meeting: Meeting) -> QuerySet[Registration]:
     """Everyone with a place or on the waiting list."""
     return meeting.registrations.filter(
-        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
+        status__in=[*Registration.HOLDS_PLACE, Registration.Status.WAITING]
     ).select_related("member__user")
 
 
@@ -199,8 +231,19 @@ def _still_timely(delivery: MessageDelivery, now: dt.datetime) -> bool:
     if meeting.is_cancelled or meeting.starts_at <= now:
         return False
     if delivery.kind == Kind.CHANGED:
-        return registration.status in (Registration.Status.REGISTERED, Registration.Status.WAITING)
+        # A later change has its own notice with the latest details; this one is out of date.
+        if delivery.key < meeting.sequence and _has_later_change_notice(delivery):
+            return False
+        return registration.status in (*Registration.HOLDS_PLACE, Registration.Status.WAITING)
+    if delivery.kind == Kind.PROMOTED and delivery.key != registration.promotions:
+        return False  # an earlier promotion, since given up: only the latest is news
     return registration.status == Registration.Status.REGISTERED  # reminders and promotions
+
+
+def _has_later_change_notice(delivery: MessageDelivery) -> bool:
+    return MessageDelivery.objects.filter(
+        registration_id=delivery.registration_id, kind=Kind.CHANGED, key__gt=delivery.key
+    ).exists()
 
 
 def _retry_due_at(delivery: MessageDelivery) -> dt.datetime:
@@ -236,6 +279,88 @@ def retry_failed(*, now: dt.datetime | None = None) -> dict[str, int]:
         outcome = str(send_claimed(delivery))
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+def _take_pending(delivery: MessageDelivery, now: dt.datetime) -> bool:
+    """Takes a pending message to send it. Only one worker can: the update moves it from
+    pending to sending only if it is still pending."""
+    taken = MessageDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
+    if taken:
+        delivery.status = Status.SENDING
+        delivery.attempts += 1
+        delivery.claimed_at = now
+    return taken == 1
+
+
+NO_LONGER_NEEDED = "no longer needed"
+
+
+def send_pending(
+    pending: QuerySet[MessageDelivery] | None = None, *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Sends recorded (outbox) messages nobody has sent yet, each exactly once.
+
+    A message that no longer makes sense (the place was given up again, the meeting has
+    started or was cancelled, a later change superseded it) is marked skipped, with the reason.
+    """
+    now = now or timezone.now()
+    if pending is None:
+        pending = MessageDelivery.objects.all()
+    pending = pending.filter(status=Status.PENDING).select_related("registration__meeting")
+    outcomes: dict[str, int] = {}
+    for delivery in pending.order_by("claimed_at", "pk")[:500]:
+        if not _still_timely(delivery, now):
+            outcome = NO_LONGER_NEEDED
+            MessageDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
+                status=Status.SKIPPED, last_error="Not sent: no longer needed by the time it was due."
+            )
+        elif _take_pending(delivery, now):
+            outcome = str(send_claimed(delivery))
+        else:
+            outcome = "claimed elsewhere"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+# --- Sending again by hand --------------------------------------------------------------------
+
+RESENDABLE = (Status.FAILED, Status.SENDING, Status.PENDING)
+
+
+def resend(delivery: MessageDelivery, *, now: dt.datetime | None = None) -> str | None:
+    """A coordinator's "Send again" for one message that failed (also after the last automatic
+    attempt), was left "sending" by a stopped worker, or never left the outbox.
+
+    Takes the row with the same conditional update as `reclaim` (status and attempts as they
+    were seen), so two clicks or a retry job running at the same moment send it once. A
+    message still being sent (claimed less than `STALE_AFTER` ago) is left alone. Returns the
+    outcome, or None if it could not be taken.
+    """
+    now = now or timezone.now()
+    if delivery.status not in RESENDABLE:
+        return None
+    if delivery.status == Status.SENDING and delivery.claimed_at > now - STALE_AFTER:
+        return None
+    taken = MessageDelivery.objects.filter(
+        pk=delivery.pk, status=delivery.status, attempts=delivery.attempts, claimed_at=delivery.claimed_at
+    ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not taken:
+        return None
+    delivery.status = Status.SENDING
+    delivery.attempts += 1
+    delivery.claimed_at = now
+    return send_claimed(delivery)
+
+
+def needs_checking(*, now: dt.datetime | None = None) -> QuerySet[MessageDelivery]:
+    """Messages a person should look at: stuck "sending", or failed with no tries left."""
+    now = now or timezone.now()
+    return MessageDelivery.objects.filter(
+        Q(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+        | Q(status=Status.FAILED, attempts__gte=MAX_ATTEMPTS)
+    )
 
 
 def stale_deliveries(*, now: dt.datetime | None = None) -> QuerySet[MessageDelivery]:

@@ -57,7 +57,7 @@ class PlanYearForm(forms.Form):
         label="Ends at", initial=datetime.time(12), widget=TIME_WIDGET, help_text="UK time, for example 12:00."
     )
     skip_bank_holidays = forms.BooleanField(
-        label="Move a meeting a week later when it falls on a bank holiday (England)",
+        label="Move a meeting a week later when it falls on a bank holiday",
         required=False,
         initial=True,
     )
@@ -73,6 +73,13 @@ class PlanYearForm(forms.Form):
     debrief_lead_name = forms.CharField(label="Debrief lead", max_length=120, required=False)
     debrief_lead_contact = forms.CharField(label="How to reach the debrief lead", max_length=200, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nation = series.group_nation()
+        self.fields["skip_bank_holidays"].help_text = (
+            f"Bank holidays in {series.NATIONS[self.nation]}, as set in the group profile."
+        )
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_time"), data.get("end_time")
@@ -81,6 +88,9 @@ class PlanYearForm(forms.Form):
         mode = data.get("mode")
         if mode in (Meeting.Mode.IN_PERSON, Meeting.Mode.HYBRID) and not data.get("venue"):
             self.add_error("venue", "Choose a venue for meetings in person.")
+        if mode in (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID) and not data.get("online_link"):
+            # Caught here, not by Meeting.clean() when the series is saved, so nothing is lost.
+            self.add_error("online_link", "Add the online joining link for meetings online.")
         return data
 
     def plan(self) -> list[series.PlannedMeeting]:
@@ -94,6 +104,7 @@ class PlanYearForm(forms.Form):
             start_time=data["start_time"],
             end_time=data["end_time"],
             skip_bank_holidays=data["skip_bank_holidays"],
+            nation=self.nation,
         )
 
     def rule_in_words(self) -> str:

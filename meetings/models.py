@@ -5,6 +5,7 @@ Times are stored in UTC and shown in Europe/London.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -103,7 +104,8 @@ class Meeting(models.Model):
     series = models.ForeignKey(
         MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
     )
-    # Calendar (.ics) SEQUENCE: bumped whenever time, place or status changes.
+    # Calendar (.ics) SEQUENCE: bumped whenever anything the .ics file shows changes
+    # (time, place, status, kind, what to bring, joining notes).
     sequence = models.PositiveIntegerField(default=0)
     # Kept up to date by the services in meetings/services.py, so lists need no COUNT per row.
     registered_count = models.PositiveIntegerField(default=0)
@@ -124,6 +126,22 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y})"
+
+    def clean(self) -> None:
+        """What a meeting needs before members can rely on it, with a message by each field."""
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The end must be after the start."
+        if self.is_sensitive and not self.content_note.strip():
+            errors["content_note"] = (
+                "Write a content note: members see it first, so they can decide whether to come."
+            )
+        if self.mode in (self.Mode.ONLINE, self.Mode.HYBRID) and not self.online_link:
+            errors["online_link"] = "Add the online joining link: this meeting is online."
+        if self.mode in (self.Mode.IN_PERSON, self.Mode.HYBRID) and self.venue_id is None:
+            errors["venue"] = "Choose a venue: this meeting is in person."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_cancelled(self) -> bool:
@@ -179,6 +197,9 @@ class Registration(models.Model):
     # Order on the waiting list: when the member joined it.
     waiting_since = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # How many times they have been moved off the waiting list: the key of each promotion
+    # message, so a second promotion is told as well as the first.
+    promotions = models.PositiveSmallIntegerField(default=0)
 
     # What the member needs for this meeting (prefilled from their profile's access needs).
     needs_childcare = models.BooleanField("childcare or bringing a baby", default=False)
@@ -259,14 +280,16 @@ class MessageDelivery(models.Model):
         CHANGED = "changed", "Meeting changed"
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed, will retry"
-        SKIPPED = "skipped", "Not sent (no consent or paused)"
+        SKIPPED = "skipped", "Not sent (no consent, paused, or no longer needed)"
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # Reminders: days before. Changes: the meeting's sequence. Otherwise 0.
+    # Reminders: days before. Changes: the meeting's sequence. Promotions: the registration's
+    # promotion count. Otherwise 0.
     key = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=1)

@@ -2,7 +2,9 @@
 
 `plan_series` is a pure function: it returns the dates (with their Europe/London times) and why
 any date was moved, and saves nothing, so staff can review the plan before `create_series`
-stores it. A date that falls on a bank holiday in England moves to the same weekday a week later.
+stores it. A date that falls on a bank holiday moves to the same weekday a week later. Bank holidays
+differ across the UK, so the group profile says which nation's apply (England and Wales, Scotland
+or Northern Ireland).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from members.models import User
 
@@ -70,9 +74,23 @@ def nth_weekday(year: int, month: int, weekday: int, week_of_month: int) -> date
     return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (week_of_month - 1))
 
 
-def bank_holidays(years: range) -> holidays.HolidayBase:
-    """Bank holidays in England (from the `holidays` package: no network needed)."""
-    return holidays.UK(subdiv="ENG", years=list(years))
+# The nations the group profile offers, as the `holidays` package names them.
+NATIONS = {"ENG": "England and Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
+DEFAULT_NATION = "ENG"
+
+
+def group_nation() -> str:
+    """The nation whose bank holidays the group keeps, from the group profile."""
+    profile = import_string(settings.EMAIL_CONTEXT_FUNCTION)()["group_profile"]
+    nation = getattr(profile, "uk_nation", DEFAULT_NATION)
+    return nation if nation in NATIONS else DEFAULT_NATION
+
+
+def bank_holidays(years: range, nation: str = DEFAULT_NATION) -> holidays.HolidayBase:
+    """Bank holidays in one UK nation (from the `holidays` package: no network needed)."""
+    if nation not in NATIONS:
+        raise ValueError(f"nation must be one of {', '.join(NATIONS)}")
+    return holidays.UK(subdiv=nation, years=list(years))
 
 
 def _london(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -89,6 +107,7 @@ def plan_series(
     start_time: datetime.time = datetime.time(10),
     end_time: datetime.time = datetime.time(12),
     skip_bank_holidays: bool = True,
+    nation: str = DEFAULT_NATION,
 ) -> list[PlannedMeeting]:
     """The meetings a rule gives over `months` months, starting with the month of `start`.
 
@@ -105,7 +124,7 @@ def plan_series(
         raise ValueError("end_time must be after start_time")
     last_year = start.year + (start.month - 1 + months - 1) // 12
     # One year more than the plan covers: a date moved a week on can cross into January.
-    holiday_names = bank_holidays(range(start.year, last_year + 2)) if skip_bank_holidays else {}
+    holiday_names = bank_holidays(range(start.year, last_year + 2), nation) if skip_bank_holidays else {}
     planned = []
     for offset in range(0, months, every_n_months):
         year, month_index = divmod(start.month - 1 + offset, 12)

@@ -11,16 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from members.models import Member
 
-from .models import Meeting, Registration
+from . import deliveries
+from .models import Meeting, MessageDelivery, Registration, Venue
 
 
 class RegistrationError(Exception):
     """Why a registration change cannot be made, in words a member can read."""
+
+
+class AttendanceError(RegistrationError):
+    """Why attendance cannot be recorded, in words a coordinator can read."""
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -47,19 +52,37 @@ def _refresh_counts(meeting: Meeting) -> None:
 
 
 def _on_commit(task_name: str, *args) -> None:
+    """Queues a task once the transaction commits.
+
+    ``robust=True``: if the broker is down the error is logged and the member's request still
+    succeeds. The message is not lost: its pending `MessageDelivery` row was saved with the
+    change, and the periodic `retry_failed_deliveries` job sends pending rows nobody has sent.
+    """
     from . import tasks
 
     task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(*args))
+    transaction.on_commit(lambda: task.delay(*args), robust=True)
 
 
 def needs_from_profile(member: Member) -> dict:
-    """A registration's needs, prefilled from the member's access needs."""
+    """A registration's needs, prefilled from the member's access needs.
+
+    Needs the registration form has no box for (large print, Easy Read, anything else the member
+    wrote on their profile) go into "anything else", so the coordinator still sees them.
+    """
+    other = []
+    if member.needs_large_print:
+        other.append("Large print")
+    if member.needs_easy_read:
+        other.append("Easy Read")
+    if member.access_other.strip():
+        other.append(member.access_other.strip())
     return {
         "needs_childcare": member.needs_childcare,
         "needs_bsl": member.needs_bsl,
         "interpreter_language": member.interpreter_language if member.needs_interpreter else "",
         "needs_step_free": member.needs_step_free,
+        "other_needs": "\n".join(other),
     }
 
 
@@ -74,11 +97,17 @@ def register_for_meeting(*, member: Member, meeting: Meeting, needs: dict | None
     if member.has_left or member.erased_at:
         raise RegistrationError("You have left the group, so you cannot sign up for meetings.")
     registration = Registration.objects.filter(meeting=meeting, member=member).first()
-    if registration and registration.status in (Registration.Status.REGISTERED, Registration.Status.WAITING):
+    if registration and registration.status in (*Registration.HOLDS_PLACE, Registration.Status.WAITING):
+        # Already holding a place (or queueing for one): keep it, never send them to the back of
+        # the queue. "Did not attend" before the start can only be left over from an early save
+        # of attendance; they still have their place.
+        if registration.status == Registration.Status.NO_SHOW:
+            registration.status = Registration.Status.REGISTERED
+            registration.status_changed_at = timezone.now()
         if needs is not None:
             for field, value in needs.items():
                 setattr(registration, field, value)
-            registration.save()
+        registration.save()
         return registration
     full = meeting.capacity is not None and meeting.registered_count >= meeting.capacity
     now = timezone.now()
@@ -106,7 +135,7 @@ def send_apologies(*, member: Member, meeting: Meeting) -> Registration:
     registration, _ = Registration.objects.get_or_create(
         meeting=meeting, member=member, defaults={"status": Registration.Status.APOLOGIES}
     )
-    had_place = registration.status == Registration.Status.REGISTERED
+    had_place = registration.status in Registration.HOLDS_PLACE
     registration.status = Registration.Status.APOLOGIES
     registration.waiting_since = None
     registration.status_changed_at = timezone.now()
@@ -123,9 +152,9 @@ def cancel_registration(*, registration: Registration) -> Registration | None:
     meeting = _lock(registration.meeting)
     _refuse_if_closed(meeting)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status not in (Registration.Status.REGISTERED, Registration.Status.WAITING):
+    if registration.status not in (*Registration.HOLDS_PLACE, Registration.Status.WAITING):
         return None
-    had_place = registration.status == Registration.Status.REGISTERED
+    had_place = registration.status in Registration.HOLDS_PLACE
     registration.status = Registration.Status.CANCELLED
     registration.waiting_since = None
     registration.status_changed_at = timezone.now()
@@ -153,7 +182,11 @@ def _promote(meeting: Meeting) -> Registration | None:
     first.status = Registration.Status.REGISTERED
     first.waiting_since = None
     first.status_changed_at = timezone.now()
-    first.save(update_fields=["status", "waiting_since", "status_changed_at"])
+    # Each promotion is its own message (key = this count), so a second one is told too.
+    first.promotions += 1
+    first.save(update_fields=["status", "waiting_since", "status_changed_at", "promotions"])
+    # Outbox: the message is recorded with the promotion, in the same transaction.
+    deliveries.queue(first, MessageDelivery.Kind.PROMOTED, first.promotions)
     _on_commit("send_promotion_notice", first.pk)
     return first
 
@@ -169,18 +202,63 @@ def promote_from_waiting_list(*, meeting: Meeting) -> list[Registration]:
     return promoted
 
 
+def has_started(meeting: Meeting, *, now=None) -> bool:
+    return meeting.starts_at <= (now or timezone.now())
+
+
 @transaction.atomic
-def record_attendance(*, meeting: Meeting, attended: Iterable[int]) -> None:
-    """Marks who came (by registration id); everyone else who held a place did not attend."""
+def record_attendance(*, meeting: Meeting, attended: Iterable[int]) -> bool:
+    """Marks who came (by registration id). Returns whether the register is now complete.
+
+    Before the meeting starts, people can be ticked as they arrive: those ticked are marked
+    attended and everyone else keeps their place as registered (unticking someone puts them
+    back). Only once it has started does "not ticked" mean "did not attend": before then,
+    marking someone absent would take away their joining link and their place.
+    """
     meeting = _lock(meeting)
+    if meeting.is_cancelled:
+        raise AttendanceError("This meeting was cancelled, so there is no attendance to take.")
     attended = set(attended)
     now = timezone.now()
     holding = meeting.registrations.filter(status__in=Registration.HOLDS_PLACE)
-    holding.filter(pk__in=attended).update(status=Registration.Status.ATTENDED, status_changed_at=now)
-    holding.exclude(pk__in=attended).update(status=Registration.Status.NO_SHOW, status_changed_at=now)
-    Meeting.objects.filter(pk=meeting.pk).update(attendance_taken_at=now)
-    meeting.attendance_taken_at = now
+    ticked = holding.filter(pk__in=attended).exclude(status=Registration.Status.ATTENDED)
+    ticked.update(status=Registration.Status.ATTENDED, status_changed_at=now)
+    not_ticked = holding.exclude(pk__in=attended)
+    complete = has_started(meeting, now=now)
+    absent = Registration.Status.NO_SHOW if complete else Registration.Status.REGISTERED
+    not_ticked.exclude(status=absent).update(status=absent, status_changed_at=now)
+    if complete:
+        # From now on the debrief goes only to those who came (see deliveries.due_debriefs).
+        Meeting.objects.filter(pk=meeting.pk).update(attendance_taken_at=now)
+        meeting.attendance_taken_at = now
     _refresh_counts(meeting)
+    return complete
+
+
+@transaction.atomic
+def mark_attendance(*, registration: Registration, attended: bool) -> Registration:
+    """Marks one person as attended or as did not attend (the admin's actions use this).
+
+    Anyone with a place can be marked attended, also before the start (as they arrive).
+    "Did not attend" is refused until the meeting has started. Waiting, apologies and
+    cancelled registrations are refused: they had no place to attend.
+    """
+    meeting = _lock(registration.meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if meeting.is_cancelled:
+        raise AttendanceError("This meeting was cancelled, so there is no attendance to take.")
+    if registration.status not in Registration.HOLDS_PLACE:
+        raise AttendanceError(
+            f"{registration.member} did not have a place ({registration.get_status_display().lower()})."
+        )
+    if not attended and not has_started(meeting):
+        raise AttendanceError("This meeting has not started yet, so nobody can be marked as not attending.")
+    status = Registration.Status.ATTENDED if attended else Registration.Status.NO_SHOW
+    if registration.status != status:
+        registration.status = status
+        registration.status_changed_at = timezone.now()
+        registration.save(update_fields=["status", "status_changed_at"])
+    return registration
 
 
 @transaction.atomic
@@ -194,6 +272,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
     meeting.cancellation_reason = reason
     meeting.sequence += 1
     meeting.save(update_fields=["status", "cancelled_at", "cancellation_reason", "sequence", "updated_at"])
+    deliveries.queue_all(deliveries.change_notice_recipients(meeting), MessageDelivery.Kind.CANCELLED, 0)
     _on_commit("send_meeting_change_notices", meeting.pk, "cancelled")
     return meeting
 
@@ -209,8 +288,33 @@ def change_meeting(*, meeting: Meeting, **changes) -> Meeting:
         meeting.full_clean()
         meeting.sequence += 1
         meeting.save()
+        deliveries.queue_all(
+            deliveries.change_notice_recipients(meeting), MessageDelivery.Kind.CHANGED, meeting.sequence
+        )
         _on_commit("send_meeting_change_notices", meeting.pk, "changed")
     return meeting
+
+
+@transaction.atomic
+def bump_calendar_sequence(*, meeting: Meeting) -> Meeting:
+    """Bumps the calendar SEQUENCE after a change to something the .ics shows that is not a
+    move (the kind, what to bring, the joining notes), so calendar apps take the new version.
+    Nobody is emailed: the details are on the meeting page and in the next reminder."""
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.sequence = Meeting.objects.values_list("sequence", flat=True).get(pk=meeting.pk)
+    return meeting
+
+
+# What the calendar (.ics) LOCATION shows of a venue (see calendar.calendar_location).
+VENUE_CALENDAR_FIELDS = ("name", "address", "postcode")
+
+
+def venue_details_changed(*, venue: Venue) -> int:
+    """Bumps the calendar SEQUENCE of every meeting still to come at a venue whose name or
+    address was corrected, so calendar apps show the new location. Returns how many."""
+    return Meeting.objects.filter(
+        venue=venue, status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()
+    ).update(sequence=F("sequence") + 1)
 
 
 def publish_minutes(*, meeting: Meeting) -> bool:

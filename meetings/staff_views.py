@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from common.spreadsheets import spreadsheet_safe
 from members.roles import is_coordinator
@@ -67,9 +68,15 @@ def meeting_list(request):
     return render(request, "meetings/staff/meeting_list.html", {"page": page, "past": past, "now": now})
 
 
+@never_cache
 @coordinator_required
 def attendance(request, pk: int):
-    """ "Tick who is here": one big box per person with a place, with what they need for this meeting."""
+    """ "Tick who is here": one big box per person with a place, with what they need for this meeting.
+
+    Before the meeting starts, ticks are saved as people arrive and nobody is marked absent;
+    once it has started, anyone not ticked is saved as not attending (see
+    `services.record_attendance`). Never cached: it lists names and needs.
+    """
     meeting = _get_meeting(pk)
     registrations = _registrations(meeting, Registration.HOLDS_PLACE)
     form = AttendanceForm(request.POST if request.method == "POST" else None, registrations=registrations)
@@ -78,9 +85,19 @@ def attendance(request, pk: int):
             form.add_error(None, "This meeting was cancelled, so there is no attendance to take.")
         elif form.is_valid():
             here = len(form.cleaned_data["attended"])
-            services.record_attendance(meeting=meeting, attended=form.cleaned_data["attended"])
-            messages.success(request, f"Attendance saved: {here} here, {len(registrations) - here} not here.")
-            return redirect("meetings_staff:attendance", pk=meeting.pk)
+            try:
+                complete = services.record_attendance(meeting=meeting, attended=form.cleaned_data["attended"])
+            except services.AttendanceError as error:
+                form.add_error(None, str(error))
+            else:
+                if complete:
+                    messages.success(request, f"Attendance saved: {here} here, {len(registrations) - here} not here.")
+                else:
+                    messages.success(
+                        request,
+                        f"Saved: {here} here so far. Nobody is marked as not attending until the meeting starts.",
+                    )
+                return redirect("meetings_staff:attendance", pk=meeting.pk)
     return render(
         request,
         "meetings/staff/attendance.html",
@@ -93,6 +110,7 @@ def attendance(request, pk: int):
     )
 
 
+@never_cache
 @coordinator_required
 def attendees_csv(request, pk: int):
     """The attendee list for the venue: name, place or waiting-list status, and needs for this meeting."""

@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import deliveries
-from .models import Meeting, MessageDelivery, Registration
+from .models import Meeting, MessageDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +42,22 @@ def send_due_debriefs() -> dict[str, int]:
     return deliveries.deliver_all(deliveries.due_debriefs(), MessageDelivery.Kind.DEBRIEF)
 
 
+def _single_outcome(outcomes: dict[str, int]) -> str | None:
+    for outcome in (MessageDelivery.Status.SENT, MessageDelivery.Status.FAILED, MessageDelivery.Status.SKIPPED):
+        if outcomes.get(outcome):
+            return str(outcome)
+    return None
+
+
 @shared_task(**RETRY)
 def send_promotion_notice(registration_id: int) -> str | None:
-    """Tells someone moved off the waiting list that the place is theirs."""
-    registration = Registration.objects.select_related("meeting").filter(pk=registration_id).first()
-    if registration is None or registration.status != Registration.Status.REGISTERED:
-        return None  # they cancelled again before this ran
-    meeting = registration.meeting
-    if meeting.is_cancelled or meeting.starts_at <= timezone.now():
-        return None
-    return deliveries.deliver(registration, MessageDelivery.Kind.PROMOTED)
+    """Tells someone moved off the waiting list that the place is theirs.
+
+    Sends the promotion message recorded (pending) with the promotion; None if there is none
+    left to send (already sent, or they gave the place up again before this ran).
+    """
+    pending = MessageDelivery.objects.filter(registration_id=registration_id, kind=MessageDelivery.Kind.PROMOTED)
+    return _single_outcome(deliveries.send_pending(pending))
 
 
 @shared_task(**RETRY)
@@ -59,26 +65,33 @@ def send_meeting_change_notices(meeting_id: int, change: str) -> dict[str, int]:
     """Tells everyone with a place or on the waiting list that the meeting was cancelled
     (``change="cancelled"``) or moved (``change="changed"``), with an updated calendar entry."""
     meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if change not in ("cancelled", "changed"):
+        raise ValueError(f"Unknown meeting change {change!r}: expected 'cancelled' or 'changed'.")
     if meeting is None or meeting.starts_at <= timezone.now():
         return {}
     if change == "cancelled":
         if not meeting.is_cancelled:
             return {}
-        kind, key = MessageDelivery.Kind.CANCELLED, 0
-    elif change == "changed":
+        kind = MessageDelivery.Kind.CANCELLED
+    else:
         if meeting.is_cancelled:
             return {}  # the cancellation notice says all there is to say
-        # One notice per version: two quick changes in a row make one email with the latest details.
-        kind, key = MessageDelivery.Kind.CHANGED, meeting.sequence
-    else:
-        raise ValueError(f"Unknown meeting change {change!r}: expected 'cancelled' or 'changed'.")
-    return deliveries.deliver_all(deliveries.change_notice_recipients(meeting), kind, key)
+        kind = MessageDelivery.Kind.CHANGED
+    # The notices were recorded (pending) with the change. One notice per version: two quick
+    # changes in a row make one email with the latest details (the older one is skipped).
+    pending = MessageDelivery.objects.filter(registration__meeting=meeting, kind=kind)
+    outcomes = deliveries.send_pending(pending)
+    outcomes.pop(deliveries.NO_LONGER_NEEDED, None)
+    return outcomes
 
 
 @shared_task(**RETRY)
 def retry_failed_deliveries() -> dict[str, int]:
-    """Tries failed meeting messages again, and reports any left half-sent by a stopped worker."""
-    outcomes = deliveries.retry_failed()
+    """Sends meeting messages left in the outbox (their task was never queued, say because the
+    broker was down), tries failed ones again, and reports any left half-sent by a stopped worker."""
+    outcomes = deliveries.send_pending()
+    for outcome, count in deliveries.retry_failed().items():
+        outcomes[outcome] = outcomes.get(outcome, 0) + count
     stale = list(deliveries.stale_deliveries().values_list("pk", flat=True)[:100])
     if stale:
         logger.error(

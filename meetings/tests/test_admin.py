@@ -666,3 +666,275 @@ def test_adding_someone_offers_only_meetings_they_could_still_come_to(staff_clie
 
     assert response.status_code == 200
     assert [r["text"].split(" (")[0] for r in response.json()["results"]] == ["Coming meeting"]
+
+
+# --- Calendar-only changes bump the SEQUENCE ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "seen_in_ics"),
+    [
+        ("kind", Meeting.Kind.TRAINING, "training session"),
+        ("what_to_bring", "Your red book.", "Your red book."),
+    ],
+)
+def test_changing_something_the_calendar_shows_bumps_its_sequence_without_emailing(
+    staff_client, change_notices, django_capture_on_commit_callbacks, field, value, seen_in_ics
+):
+    import icalendar
+
+    from meetings.calendar import meeting_ics
+
+    meeting = MeetingFactory()
+    register(meeting)
+    before = icalendar.Calendar.from_ical(meeting_ics(meeting)).events[0]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(_change_url(meeting), _form_data(meeting, **{field: value}))
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    after = icalendar.Calendar.from_ical(meeting_ics(meeting)).events[0]
+    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
+    assert after["UID"] == before["UID"]
+    assert seen_in_ics in str(after["SUMMARY"]) + str(after["DESCRIPTION"])
+    assert callbacks == []
+    assert change_notices.calls == []
+    assert not MessageDelivery.objects.exists()
+
+
+def test_changing_the_joining_notes_bumps_the_sequence(staff_client, change_notices):
+    meeting = MeetingFactory(online=True)
+
+    staff_client.post(_change_url(meeting), _form_data(meeting, online_joining_notes="Join from 9:45."))
+
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+
+
+def test_a_move_and_a_calendar_change_together_bump_the_sequence_once(staff_client, change_notices):
+    meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
+    later = dt.datetime(2026, 12, 8, 13, tzinfo=LONDON)
+
+    staff_client.post(
+        _change_url(meeting),
+        _form_data(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), what_to_bring="A pen."),
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+
+
+# --- A meeting must be complete before it is saved ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"is_sensitive": "on", "content_note": ""}, "content_note", "Write a content note"),
+        ({"mode": Meeting.Mode.ONLINE, "online_link": ""}, "online_link", "Add the online joining link"),
+        ({"mode": Meeting.Mode.HYBRID, "online_link": ""}, "online_link", "Add the online joining link"),
+        ({"mode": Meeting.Mode.IN_PERSON, "venue": ""}, "venue", "Choose a venue"),
+        ({"mode": Meeting.Mode.HYBRID, "venue": "", "online_link": "https://meet.example.org/x"}, "venue", "venue"),
+    ],
+)
+def test_an_incomplete_meeting_is_explained_next_to_the_field_and_not_saved(
+    staff_client, change_notices, changes, field, message
+):
+    meeting = MeetingFactory(title="Before")
+
+    response = staff_client.post(_change_url(meeting), _form_data(meeting, title="After", **changes))
+
+    assert response.status_code == 200
+    page = Page(response.content.decode())
+    errors = " ".join(e["text"] for e in page.all("ul", cls="errorlist"))
+    assert message in errors
+    assert f"field-{field}" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "Before"
+
+
+def test_adding_an_online_meeting_without_a_link_is_refused_with_a_message(staff_client):
+    data = _form_data(MeetingFactory.build(venue=None, mode=Meeting.Mode.ONLINE, online_link=""))
+    data["title"] = "New online meeting"
+
+    response = staff_client.post("/admin/meetings/meeting/add/", data)
+
+    assert response.status_code == 200
+    assert "Add the online joining link" in response.content.decode()
+    assert not Meeting.objects.filter(title="New online meeting").exists()
+
+
+# --- Sending a message again --------------------------------------------------------------------
+
+
+def _send_again(client, deliveries):
+    return client.post(
+        "/admin/meetings/messagedelivery/",
+        {"action": "send_again", ACTION_CHECKBOX_NAME: [d.pk for d in deliveries]},
+        follow=True,
+    )
+
+
+def _reminder_delivery(**fields) -> MessageDelivery:
+    from meetings.tests.factories import contactable_member
+
+    meeting = MeetingFactory()
+    registration = register(meeting, contactable_member())
+    return MessageDeliveryFactory(registration=registration, kind=MessageDelivery.Kind.REMINDER, key=7, **fields)
+
+
+def test_send_again_sends_a_message_that_ran_out_of_attempts(staff_client, mailoutbox):
+    from meetings.deliveries import MAX_ATTEMPTS
+
+    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, sent_at=None)
+
+    response = _send_again(staff_client, [delivery])
+
+    assert "Sent 1 message(s)." in response.content.decode()
+    (message,) = mailoutbox
+    assert message.to == [delivery.registration.member.user.email]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.SENT, MAX_ATTEMPTS + 1)
+
+    # Clicking again sends nothing more: it has gone.
+    _send_again(staff_client, [delivery])
+    assert len(mailoutbox) == 1
+
+
+def test_send_again_sends_a_message_stuck_sending_but_not_one_still_being_sent(staff_client, mailoutbox):
+    stuck = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None)
+    MessageDelivery.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(days=5))
+    in_flight = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None)
+
+    response = _send_again(staff_client, [stuck, in_flight])
+
+    text = response.content.decode()
+    assert "Sent 1 message(s)." in text
+    assert "1 left alone: still being sent" in text
+    assert [m.to for m in mailoutbox] == [[stuck.registration.member.user.email]]
+    in_flight.refresh_from_db()
+    assert in_flight.status == MessageDelivery.Status.SENDING
+
+
+def test_send_again_takes_the_message_with_a_conditional_update(mailoutbox):
+    """Two coordinators clicking at once (or the retry job) send it once: the second sees it taken."""
+    from meetings.deliveries import resend
+
+    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=2, sent_at=None)
+    seen_by_second = MessageDelivery.objects.get(pk=delivery.pk)
+
+    assert resend(delivery) == MessageDelivery.Status.SENT
+    assert resend(seen_by_second) is None
+    assert len(mailoutbox) == 1
+
+
+def test_send_again_leaves_sent_messages_alone(staff_client, mailoutbox):
+    delivery = _reminder_delivery()
+
+    response = _send_again(staff_client, [delivery])
+
+    assert "1 left alone: already sent" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_members_cannot_send_messages_again(member_client):
+    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, sent_at=None)
+
+    response = member_client.post(
+        "/admin/meetings/messagedelivery/", {"action": "send_again", ACTION_CHECKBOX_NAME: [delivery.pk]}
+    )
+
+    assert response.status_code == 302  # to the admin login
+    delivery.refresh_from_db()
+    assert delivery.status == MessageDelivery.Status.FAILED
+
+
+def test_the_needs_checking_filter_lists_stuck_and_exhausted_messages(staff_client):
+    from meetings.deliveries import MAX_ATTEMPTS
+
+    stuck = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None, last_error="stuck-one")
+    MessageDelivery.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(days=10))
+    _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, last_error="exhausted-one")
+    _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=1, last_error="will-retry-one")
+    _reminder_delivery(last_error="sent-one")
+
+    text = staff_client.get("/admin/meetings/messagedelivery/?needs_checking=yes").content.decode()
+
+    assert "stuck-one" in text
+    assert "exhausted-one" in text
+    assert "will-retry-one" not in text
+    assert "sent-one" not in text
+
+
+def test_the_last_failed_attempt_is_logged_as_an_error(caplog, monkeypatch):
+    from meetings import deliveries, emails
+
+    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, sent_at=None)
+    MessageDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=deliveries.MAX_ATTEMPTS - 1, claimed_at=timezone.now() - dt.timedelta(days=1)
+    )
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server refused")
+
+    monkeypatch.setattr(emails, "send_reminder", refuse)
+    with caplog.at_level("WARNING", logger="meetings.deliveries"):
+        deliveries.retry_failed()
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.FAILED, deliveries.MAX_ATTEMPTS)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "will not be tried again" in errors[0].getMessage()
+    assert "Send again" in errors[0].getMessage()
+
+
+def test_plan_the_year_skips_the_bank_holidays_of_the_groups_nation(staff_client, in_april_2026):
+    from meetings.tests.factories import group_profile
+
+    group_profile(uk_nation="SCT")
+    venue = VenueFactory()
+
+    # First Monday of August 2026, every month for one month: a bank holiday in Scotland only.
+    page = _preview(staff_client, venue, first_month="2026-08-01", months="1", every_n_months="1")
+
+    text = " ".join(page.one("table", id="plan-preview")["text"].split())
+    assert "Summer Bank Holiday" in text
+    assert "10 August 2026" in text
+    hint = page.by_id("id_skip_bank_holidays_helptext")
+    assert "Bank holidays in Scotland, as set in the group profile." in hint["text"]
+
+
+def test_plan_the_year_explains_a_missing_joining_link_next_to_the_field(staff_client, in_april_2026):
+    response = staff_client.post(
+        PLAN_THE_YEAR, {**RULE, "mode": Meeting.Mode.ONLINE, "online_link": "", "preview": "Preview"}
+    )
+
+    assert response.status_code == 200
+    assert "Add the online joining link for meetings online." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_correcting_a_venues_address_bumps_the_sequence_of_meetings_still_to_come(staff_client):
+    venue = VenueFactory(name="Riverside Family Centre", address="12 Mill Lane\nRiverside")
+    coming = MeetingFactory(venue=venue)
+    gone = MeetingFactory(venue=venue, past=True)
+    data = {
+        "name": venue.name,
+        "address": "14 Mill Lane\nRiverside",
+        "postcode": venue.postcode,
+        "parking": venue.parking,
+        "access_notes": venue.access_notes,
+        "step_free": "on",
+        "baby_changing": "on",
+        "children_welcome": "on",
+        "directions_url": "",
+    }
+
+    response = staff_client.post(reverse("admin:meetings_venue_change", args=[venue.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    coming.refresh_from_db()
+    gone.refresh_from_db()
+    assert (coming.sequence, gone.sequence) == (1, 0)

@@ -1,9 +1,12 @@
 """The staff pages for the room: the meetings list, "tick who is here", and the attendee list (CSV)."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+import time_machine
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -161,7 +164,148 @@ def test_a_meeting_not_started_yet_says_so(staff_client):
 
     response = staff_client.get(_attendance_url(meeting))
 
-    assert "This meeting has not started yet" in response.content.decode()
+    text = " ".join(Page(response.content.decode()).main()["text"].split())
+    assert "This meeting has not started yet" in text
+    assert "Nobody is marked as not attending until the meeting starts." in text
+    assert "Anyone not ticked keeps their place." in text
+    assert "Anyone not ticked is marked as not attending." not in text
+
+
+@pytest.fixture
+def upcoming():
+    """A meeting next week, capacity 3, full: Amira, Beth and Cara have places, Dana waits."""
+    meeting = MeetingFactory(title="May group meeting", capacity=3, online=True)
+    for name in ("Amira Khan", "Beth Jones", "Cara Lewis"):
+        RegistrationFactory(meeting=meeting, member=_person(name))
+    RegistrationFactory(meeting=meeting, member=_person("Dana Wood"), waiting=True)
+    return refresh_counts(meeting)
+
+
+def test_ticking_people_as_they_arrive_before_the_start_leaves_the_others_registered(staff_client, upcoming):
+    amira = _registration(upcoming, "Amira Khan")
+
+    response = staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]}, follow=True)
+
+    assert "Saved: 1 here so far. Nobody is marked as not attending until the meeting starts." in (
+        response.content.decode()
+    )
+    statuses = dict(upcoming.registrations.values_list("member__user__name", "status"))
+    assert statuses == {
+        "Amira Khan": Registration.Status.ATTENDED,
+        "Beth Jones": Registration.Status.REGISTERED,
+        "Cara Lewis": Registration.Status.REGISTERED,
+        "Dana Wood": Registration.Status.WAITING,
+    }
+    upcoming.refresh_from_db()
+    # The register is not complete yet, so the debrief still goes to everyone registered.
+    assert upcoming.attendance_taken_at is None
+    assert (upcoming.registered_count, upcoming.waiting_count) == (3, 1)
+
+
+def test_someone_not_yet_ticked_keeps_their_joining_link_and_can_still_cancel(staff_client, upcoming, client):
+    from meetings.services import cancel_registration, register_for_meeting
+
+    amira, beth = _registration(upcoming, "Amira Khan"), _registration(upcoming, "Beth Jones")
+    staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})
+
+    client.force_login(beth.member.user)
+    page = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()
+    assert upcoming.online_link in page
+
+    # Signing up again keeps her place (never the waiting list of a full meeting)...
+    assert register_for_meeting(member=beth.member, meeting=upcoming).status == Registration.Status.REGISTERED
+    # ...and cancelling gives it to the first person waiting.
+    promoted = cancel_registration(registration=beth)
+    assert promoted == _registration(upcoming, "Dana Wood")
+    assert promoted.status == Registration.Status.REGISTERED
+
+
+def test_unticking_someone_before_the_start_puts_them_back_as_registered(staff_client, upcoming):
+    amira = _registration(upcoming, "Amira Khan")
+    staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})
+
+    staff_client.post(_attendance_url(upcoming), {"attended": []})
+
+    amira.refresh_from_db()
+    assert amira.status == Registration.Status.REGISTERED
+
+
+def test_once_the_meeting_has_started_anyone_not_ticked_did_not_attend(coordinator, upcoming):
+    amira, beth = _registration(upcoming, "Amira Khan"), _registration(upcoming, "Beth Jones")
+    with time_machine.travel(upcoming.starts_at - dt.timedelta(minutes=10), tick=False):
+        staff_client = _logged_in(coordinator)
+        staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})  # before the start
+
+    with time_machine.travel(upcoming.starts_at + dt.timedelta(minutes=10), tick=False):
+        response = staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk, beth.pk]}, follow=True)
+
+    assert "Attendance saved: 2 here, 1 not here." in response.content.decode()
+    statuses = dict(upcoming.registrations.values_list("member__user__name", "status"))
+    assert statuses["Amira Khan"] == statuses["Beth Jones"] == Registration.Status.ATTENDED
+    assert statuses["Cara Lewis"] == Registration.Status.NO_SHOW
+    upcoming.refresh_from_db()
+    assert upcoming.attendance_taken_at is not None
+
+
+def test_the_attendance_page_is_never_cached(staff_client, meeting):
+    response = staff_client.get(_attendance_url(meeting))
+
+    assert "no-store" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in staff_client.get(_csv_url(meeting))["Cache-Control"]
+
+
+# --- Attendance from the admin --------------------------------------------------------------
+
+
+def _admin_action(client, action: str, registrations) -> str:
+    response = client.post(
+        "/admin/meetings/registration/?when=all",
+        {"action": action, ACTION_CHECKBOX_NAME: [r.pk for r in registrations]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def test_coordinators_mark_attendance_from_the_registrations_admin(staff_client, meeting):
+    amira, beth = _registration(meeting, "Amira Khan"), _registration(meeting, "Beth Jones")
+
+    attended = _admin_action(staff_client, "mark_attended", [amira])
+    absent = _admin_action(staff_client, "mark_not_attended", [beth])
+
+    assert "Marked 1 registration(s) as attended." in attended
+    assert "Marked 1 registration(s) as did not attend." in absent
+    amira.refresh_from_db()
+    beth.refresh_from_db()
+    assert (amira.status, beth.status) == (Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
+    meeting.refresh_from_db()
+    assert (meeting.registered_count, meeting.waiting_count) == (3, 1)
+
+
+def test_the_admin_will_not_mark_anyone_absent_before_the_meeting_starts(staff_client, upcoming):
+    amira, beth = _registration(upcoming, "Amira Khan"), _registration(upcoming, "Beth Jones")
+
+    text = _admin_action(staff_client, "mark_not_attended", [beth])
+    arrived = _admin_action(staff_client, "mark_attended", [amira])
+
+    assert "1 not changed: This meeting has not started yet, so nobody can be marked as not attending." in text
+    beth.refresh_from_db()
+    assert beth.status == Registration.Status.REGISTERED
+    # Arriving early is fine.
+    assert "Marked 1 registration(s) as attended." in arrived
+    amira.refresh_from_db()
+    assert amira.status == Registration.Status.ATTENDED
+
+
+def test_the_admin_will_not_mark_attendance_for_someone_without_a_place(staff_client, meeting):
+    dana = _registration(meeting, "Dana Wood")  # waiting
+
+    text = _admin_action(staff_client, "mark_attended", [dana])
+
+    assert "1 not changed: did not have a place (on the waiting list)." in text
+    dana.refresh_from_db()
+    assert dana.status == Registration.Status.WAITING
 
 
 def test_an_unknown_meeting_is_not_found(staff_client):
@@ -248,6 +392,19 @@ def test_cells_that_a_spreadsheet_would_run_are_made_harmless(staff_client, dang
 
     assert rows[1][0] == "'" + dangerous
     assert rows[1][2] == "'" + dangerous
+
+
+def test_the_attendee_list_needs_the_same_queries_for_3_or_40_people(staff_client):
+    meeting = MeetingFactory()
+    RegistrationFactory.create_batch(3, meeting=meeting, with_needs=True)
+    _queries_for(staff_client, _csv_url(meeting))
+    small = _queries_for(staff_client, _csv_url(meeting))
+
+    RegistrationFactory.create_batch(30, meeting=meeting, with_needs=True)
+    RegistrationFactory.create_batch(7, meeting=meeting, waiting=True)
+
+    assert _queries_for(staff_client, _csv_url(meeting)) == small
+    assert len(_rows(staff_client.get(_csv_url(meeting)))) == 41
 
 
 # --- The staff meetings list --------------------------------------------------------------

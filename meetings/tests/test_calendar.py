@@ -119,13 +119,16 @@ def test_the_title_is_the_groups_short_name_and_the_kind_never_the_meetings_own_
     assert b"mental health" not in ics.lower()
 
 
-def test_an_ordinary_meetings_description_says_what_it_is_for_and_what_to_bring():
-    meeting = MeetingFactory(purpose="To plan the leaflets.", what_to_bring="A pen.")
+def test_the_description_says_what_to_bring_but_never_what_the_meeting_is_about():
+    # Staff write the purpose freely ("our mental health services"), and calendars are shared.
+    meeting = MeetingFactory(purpose="To review our perinatal mental health leaflets.", what_to_bring="A pen.")
 
-    _, event = parse(meeting_ics(meeting))
+    ics = meeting_ics(meeting)
+    _, event = parse(ics)
 
     assert event["SUMMARY"] == "Riverside group: group meeting"
-    assert "What it is for: To plan the leaflets." in event["DESCRIPTION"]
+    assert "leaflets" not in event["DESCRIPTION"]
+    assert b"mental health" not in ics.lower()
     assert "What to bring: A pen." in event["DESCRIPTION"]
     assert f"/meetings/{meeting.pk}/" in event["DESCRIPTION"]
     assert event["URL"].endswith(f"/meetings/{meeting.pk}/")
@@ -180,3 +183,26 @@ def test_the_file_name_uses_the_london_date():
     meeting = MeetingFactory(starts_at=dt.datetime(2027, 7, 1, 0, 30, tzinfo=LONDON))
 
     assert ics_filename(meeting).endswith("2027-07-01.ics")
+
+
+@pytest.mark.parametrize(
+    "name", ["Mental Health Mums", "Perinatal mental  health group", "PSYCHIATRIC unit friends", "Psychosis peers"]
+)
+def test_the_groups_short_name_must_be_discreet(name):
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    profile = apps.get_model("involvement", "GroupProfile")(short_name=name)
+
+    with pytest.raises(ValidationError) as error:
+        profile.full_clean()
+
+    assert "lock screens and shared calendars" in " ".join(error.value.message_dict["short_name"])
+
+
+def test_a_neutral_short_name_is_accepted():
+    from django.apps import apps
+
+    profile = apps.get_model("involvement", "GroupProfile")(short_name="Riverside group")
+
+    profile.full_clean()  # no error

@@ -394,6 +394,39 @@ def test_the_needs_form_is_prefilled_from_the_members_profile(member, member_cli
     assert page.one("input", name="interpreter_language")["attrs"]["value"] == "Urdu"
 
 
+def test_needs_the_form_has_no_box_for_are_prefilled_into_anything_else(member, member_client, meeting):
+    MemberFactory(
+        user=member,
+        active=True,
+        needs_large_print=True,
+        needs_easy_read=True,
+        access_other="I need to sit near a door.",
+    )
+
+    page = Page(member_client.get(url("register", meeting)).content.decode())
+
+    other = page.one("textarea", name="other_needs")
+    assert " ".join(other["text"].split()) == "Large print Easy Read I need to sit near a door."
+
+
+def test_the_one_click_button_keeps_the_profiles_other_needs(member, member_client, meeting):
+    amira = MemberFactory(user=member, active=True, needs_easy_read=True, access_other="A quiet room to feed my baby.")
+
+    member_client.post(url("register", meeting))
+
+    assert registration_of(amira, meeting).other_needs == "Easy Read\nA quiet room to feed my baby."
+
+
+def test_the_register_page_shows_a_sensitive_meetings_content_note_first(amira, member_client):
+    meeting = MeetingFactory(sensitive=True)
+
+    page = main_html(member_client.get(url("register", meeting)))
+
+    note = page.index("We will talk about difficult birth experiences")
+    assert note < page.index("<form")
+    assert note < page.index("<h1")
+
+
 def test_the_one_click_button_on_the_list_uses_the_profiles_needs(member, member_client, meeting):
     amira = MemberFactory(user=member, active=True, needs_step_free=True)
 
@@ -775,6 +808,21 @@ def test_page_queries_do_not_grow_with_meetings_or_registrations(
         assert limit <= 15, f"{key} makes {limit} queries"
         with django_assert_max_num_queries(limit):
             assert viewers[key[0]].get(path).status_code == 200
+
+
+def test_a_past_meeting_page_needs_the_same_queries_for_few_or_many_actions(amira, member_client, anonymous):
+    meeting = MeetingFactory(past=True, minutes="We talked about the leaflets.", minutes_status="published")
+    ActionFactory.create_batch(2, meeting=meeting)
+    RegistrationFactory(meeting=meeting, member=amira, attended=True)
+    path = url("detail", meeting)
+    small = {who: _queries(client, path) for who, client in (("member", member_client), ("anonymous", anonymous))}
+
+    ActionFactory.create_batch(40, meeting=meeting)
+    RegistrationFactory.create_batch(20, meeting=meeting, attended=True)
+
+    for who, client in (("member", member_client), ("anonymous", anonymous)):
+        assert _queries(client, path) <= small[who], who
+    assert main_html(member_client.get(path)).count("Share the leaflet draft") == 42
 
 
 # --- Demo data ----------------------------------------------------------------------------

@@ -194,3 +194,31 @@ def test_a_plan_that_cannot_be_saved_saves_nothing(coordinator):
 
     assert not MeetingSeries.objects.exists()
     assert not Meeting.objects.exists()
+
+
+def test_a_scottish_bank_holiday_moves_the_meeting_only_in_scotland():
+    # The first Monday in August is a bank holiday in Scotland only (England's is the last Monday).
+    first_monday_of_august = {"months": 1, "every_n_months": 1, "weekday": MONDAY, "week_of_month": 1}
+    scotland = plan_series(dt.date(2027, 8, 1), nation="SCT", **first_monday_of_august)
+    england = plan_series(dt.date(2027, 8, 1), **first_monday_of_august)
+
+    assert [p.date for p in scotland] == [dt.date(2027, 8, 9)]
+    assert scotland[0].moved_note == "Moved a week later because of Summer Bank Holiday"
+    assert [p.date for p in england] == [dt.date(2027, 8, 2)]
+    assert not england[0].was_moved
+
+
+def test_st_andrews_day_moves_a_scottish_meeting_and_northern_ireland_keeps_its_own_holidays():
+    last_tuesday_of_november = {"months": 1, "every_n_months": 1, "weekday": TUESDAY, "week_of_month": LAST_WEEK}
+
+    (scotland,) = plan_series(dt.date(2027, 11, 1), nation="SCT", **last_tuesday_of_november)
+    (northern_ireland,) = plan_series(dt.date(2027, 11, 1), nation="NIR", **last_tuesday_of_november)
+
+    assert scotland.date == dt.date(2027, 12, 7)
+    assert "Saint Andrew's Day" in scotland.moved_note
+    assert northern_ireland.date == dt.date(2027, 11, 30)
+
+
+def test_an_unknown_nation_is_refused():
+    with pytest.raises(ValueError, match="nation must be one of"):
+        plan_series(dt.date(2027, 1, 1), nation="XYZ")

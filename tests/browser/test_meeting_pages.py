@@ -124,3 +124,45 @@ def test_a_member_can_register_with_the_keyboard_alone(page, context, portal, me
     assert page.url.rstrip("/").endswith(f"/meetings/{meeting.pk}")
     assert "You have a place at" in page.locator(".nhsuk-notification-banner").inner_text()
     assert Registration.objects.get(member=beth, meeting=meeting).status == Registration.Status.REGISTERED
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_my_meetings_with_a_waiting_list_place_has_no_accessibility_violations(
+    page, context, portal, meetings, viewport
+):
+    from meetings.models import Registration
+    from meetings.tests.factories import register
+
+    beth = meetings["beth"]
+    assert register(meetings["full"], beth).status == Registration.Status.WAITING
+    log_in(context, portal, beth.user)
+
+    page.goto(f"{portal}/meetings/mine/")
+
+    check_page(page, viewport)
+    assert "waiting list" in page.locator("main").inner_text().lower()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_staff_attendance_page_has_no_accessibility_violations(page, context, portal, meetings, viewport):
+    """The coordinator's "tick who is here" page, used on a phone in the room."""
+    from meetings.tests.factories import RegistrationFactory
+    from members.tests.factories import CoordinatorFactory
+    from members.tests.totp import activate_totp
+
+    upcoming = meetings["upcoming"]
+    RegistrationFactory(meeting=upcoming, member=meetings["beth"], with_needs=True)
+    coordinator = CoordinatorFactory(email="chloe@example.org", name="Chloe Coordinator")
+    activate_totp(coordinator)  # staff need two-step set up to get past the MFA check
+    log_in(context, portal, coordinator)
+
+    page.goto(f"{portal}/staff/meetings/{upcoming.pk}/attendance/")
+    assert page.title().startswith("Tick who is here"), page.title()
+    check_page(page, viewport)
+
+    # Tick someone as they arrive (before the start) and save: the page comes back with a message.
+    page.locator("main .nhsuk-checkboxes__input").first.check()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "Saved: 1 here so far." in page.content()
+    check_page(page, viewport)
