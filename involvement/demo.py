@@ -14,13 +14,16 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from members.consent import current_texts
-from members.models import Consent, EqualityMonitoring, Member, TrainingCourse, TrainingRecord, User
+from members.models import Consent, Member, TrainingCourse, TrainingRecord, User
 from members.roles import COMMISSIONERS, COORDINATORS, FINANCE_APPROVERS
+from members.services import save_equality_answers
 
 from .models import GroupProfile, Signpost
 
@@ -28,6 +31,19 @@ from .models import GroupProfile, Signpost
 # can be tried with any authenticator app or `manage.py demo_code`.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_PASSWORD = "involve-demo-2026"
+
+
+def require_demo_tools(command: str) -> None:
+    """Stops a demo command unless DEMO_TOOLS_ENABLED is on (development and test settings).
+
+    The demo accounts have a published password and two-step secret, so creating them, or
+    printing their codes, must never happen on a real portal by accident.
+    """
+    if not settings.DEMO_TOOLS_ENABLED:
+        raise CommandError(
+            f"{command} creates or reveals demo logins with a published password, so it only runs "
+            "with the development settings, or where DEMO_TOOLS_ENABLED=true is set on purpose."
+        )
 
 
 @dataclass(frozen=True)
@@ -74,9 +90,7 @@ def _user(email: str, name: str, *, staff: bool = False) -> User:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 
@@ -115,9 +129,7 @@ def seed_group() -> list[DemoLogin]:
         },
     )
     for signpost in SUPPORT_SIGNPOSTS:
-        Signpost.objects.update_or_create(
-            kind=Signpost.Kind.SUPPORT, name=signpost["name"], defaults=signpost
-        )
+        Signpost.objects.update_or_create(kind=Signpost.Kind.SUPPORT, name=signpost["name"], defaults=signpost)
 
     for email, name in DEMO_MEMBERS:
         _user(email, name)
@@ -369,8 +381,8 @@ def _seed_member(user: User, record: DemoMember, coordinator: User) -> Member:
                 for purpose, given, days_ago in record.consents
             ]
         )
-    if record.equality:
-        EqualityMonitoring.objects.get_or_create(member=member, defaults=record.equality)
+    if record.equality and member.equality_answers is None:
+        save_equality_answers(member=member, answers=record.equality)
     for course_name, days_ago in record.training:
         course, _ = TrainingCourse.objects.get_or_create(name=course_name)
         TrainingRecord.objects.get_or_create(

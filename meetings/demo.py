@@ -375,3 +375,54 @@ def seed_meetings(today: dt.date | None = None) -> None:
         ),
         agenda="Introductions\nWhat members want commissioners to know\nQuestions",
     )
+
+    _this_week(today, members)
+
+
+def _this_week(today: dt.date, members: list[Member]) -> None:
+    """Two short online sessions around today, so the scheduler has real work as soon as
+    `make run` starts: a 7-day reminder is due for one coming up in three days, and the debrief
+    message is due for one held yesterday evening. The places were taken two weeks ago."""
+    signed_up = members[: min(len(members), 4)]
+    upcoming = _meeting(
+        title="Online coffee morning",
+        starts_at=_local(today + dt.timedelta(days=3), 10),
+        hours=1,
+        kind=Meeting.Kind.OTHER,
+        mode=Meeting.Mode.ONLINE,
+        online_link="https://meet.example.org/riverside-coffee",
+        online_joining_notes="Drop in for as long as you like. Babies on laps are very welcome.",
+        capacity=12,
+        purpose="An informal hour to catch up with other members between group meetings.",
+        what_to_expect="No agenda and nothing to prepare. Cameras are optional.",
+    )
+    _sign_up(upcoming, signed_up)
+    # Places taken a fortnight ago are owed the 7-day reminder (see deliveries.due_reminders).
+    upcoming.registrations.filter(status=Registration.Status.REGISTERED).update(
+        created_at=upcoming.starts_at - dt.timedelta(days=14),
+        status_changed_at=upcoming.starts_at - dt.timedelta(days=14),
+    )
+
+    held = _meeting(
+        title="Evening check-in",
+        starts_at=_local(today - dt.timedelta(days=1), 19),
+        hours=1,
+        kind=Meeting.Kind.OTHER,
+        mode=Meeting.Mode.ONLINE,
+        online_link="https://meet.example.org/riverside-evening",
+        capacity=12,
+        purpose="A short online check-in for members who cannot come in the daytime.",
+        what_to_expect="A relaxed hour with a facilitator. You can listen without speaking.",
+    )
+    for member in signed_up:
+        Registration.objects.get_or_create(
+            meeting=held,
+            member=member,
+            defaults={
+                "status": Registration.Status.REGISTERED,
+                "created_at": held.starts_at - dt.timedelta(days=14),
+                "status_changed_at": held.starts_at - dt.timedelta(days=14),
+                **needs_from_profile(member),
+            },
+        )
+    _refresh_counts(held)

@@ -17,7 +17,7 @@ from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
@@ -28,11 +28,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import services, tasks
 from .admin_forms import DUPLICATE_EMAIL, ContactExportForm, MemberAdminForm, RegisterMemberForm
 from .consent import ContactPurpose, contactable_members, current_consents, latest_consent_given, members_needing_review
 from .contact_lists import contact_list_csv
-from .emails import send_welcome_email
 from .models import (
     Channel,
     Consent,
@@ -67,14 +66,28 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # A member's account page shows their name and email: that is a view of their record too.
-        if str(object_id).isdigit() and response.status_code in (200, 302):
+    def _log_member_access(self, request, object_id, response, action: str) -> None:
+        # A member's account pages show their name and email: those are views of their record too.
+        object_id = unquote(str(object_id))
+        if object_id.isdigit() and response.status_code in (200, 302):
             member = Member.objects.filter(user_id=object_id).only("pk").first()
             if member is not None:
-                action = "viewed account" if request.method == "GET" else "changed account"
                 MemberAccessLog.objects.create(staff=request.user, member=member, action=action)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        action = "viewed account" if request.method == "GET" else "changed account"
+        self._log_member_access(request, object_id, response, action)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_member_access(request, object_id, response, "viewed account history")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_member_access(request, object_id, response, "viewed account history")
         return response
 
 
@@ -399,9 +412,44 @@ class MemberAdmin(SimpleHistoryAdmin):
         self._log_access(request, unquote(object_id), "viewed" if request.method == "GET" else "changed")
         return response
 
+    object_history_template = "admin/members/member/object_history.html"
+    ACCOUNT_HISTORY_LIMIT = 50
+
+    def _account_changes(self, object_id) -> list[dict]:
+        """Changes to the member's account (name, email, active), newest first: the member's
+        history page shows them beside the member record's own, so one page answers "who
+        changed what" for the whole person."""
+        user_id = Member.objects.filter(pk=object_id).values_list("user_id", flat=True).first()
+        if user_id is None:
+            return []
+        records = list(
+            User.history.filter(id=user_id)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[: self.ACCOUNT_HISTORY_LIMIT + 1]
+        )
+        labels = {name: User._meta.get_field(name).verbose_name for name in ("name", "email", "is_active")}
+        changes = []
+        for record, before in zip(records, [*records[1:], None], strict=True):
+            if len(changes) == self.ACCOUNT_HISTORY_LIMIT:
+                break
+            delta = record.diff_against(before, included_fields=list(labels)).changes if before else []
+            changes.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "kind": record.get_history_type_display(),
+                    "changes": [(labels[c.field].capitalize(), c.old, c.new) for c in delta],
+                }
+            )
+        return changes
+
     def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        self._log_access(request, unquote(object_id), "viewed history")
+        object_id = unquote(object_id)
+        extra = {**(extra_context or {})}
+        if str(object_id).isdigit():
+            extra["account_changes"] = self._account_changes(object_id)
+        response = super().history_view(request, object_id, extra)
+        self._log_access(request, object_id, "viewed history")
         return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -467,20 +515,15 @@ class MemberAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return
-        try:
-            send_welcome_email(member, request)
-        except Exception:  # the member is registered either way; say so rather than fail
-            logger.exception("Welcome email to member %s could not be sent", member.pk)
-            self.message_user(
-                request,
-                f"{name} is registered, but the welcome email could not be sent. "
-                "They can set a password with “Forgotten your password?” on the log-in page.",
-                messages.WARNING,
-            )
-            return
+        # Sent by the worker once the registration is saved: the page does not wait for the
+        # mail server, and a registration rolled back sends nothing.
+        member_id = member.pk
+        transaction.on_commit(lambda: tasks.send_welcome_email.delay(member_id))
         self.message_user(
             request,
-            f"{name} is registered. We sent a welcome email to {member.user.email} with a link to set a password.",
+            f"{name} is registered. A welcome email with a link to set a password is on its way to "
+            f"{member.user.email}. If it does not arrive, they can use “Forgotten your password?” "
+            "on the log-in page.",
             messages.SUCCESS,
         )
 

@@ -18,6 +18,7 @@ Subjects show on lock screens: "<subject> – <group short name>", never naming 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -63,14 +64,21 @@ def send_member_email(
     return True
 
 
-def set_password_url(request, user) -> str:
+def absolute_url(path: str) -> str:
+    """The path on the portal's public address (PORTAL_BASE_URL): emails are built in the
+    worker, where there is no request to take the address from."""
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def set_password_url(user) -> str:
     """A one-off link (allauth's password reset key) where the person chooses a password."""
-    from allauth.account.adapter import get_adapter
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-    return get_adapter(request).get_reset_password_from_key_url(key)
+    # The same address allauth's own reset emails use.
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    return absolute_url(path.replace("UID-KEY", quote(key)))
 
 
 def _how_recorded(member: Member) -> str:
@@ -78,12 +86,12 @@ def _how_recorded(member: Member) -> str:
     return record.get_method_display().lower() if record else ""
 
 
-def send_welcome_email(member: Member, request) -> bool:
+def send_welcome_email(member: Member) -> bool:
     """Welcomes someone a coordinator registered by phone or on paper, with a link to set a password.
 
     An account email (it is how they get into their own account), so it does not ask
     `can_contact`. Sends nothing to someone registered without an email address; returns
-    whether it was sent.
+    whether it was sent. Queued by the admin through `members.tasks.send_welcome_email`.
     """
     user = member.user
     if not user.email:
@@ -97,9 +105,9 @@ def send_welcome_email(member: Member, request) -> bool:
             "consents": current_consents(member),
             "channels": [Channel(channel).label.lower() for channel in member.channels],
             "method": _how_recorded(member),
-            "set_password_url": set_password_url(request, user),
-            "login_url": request.build_absolute_uri(reverse("account_login")),
-            "password_reset_url": request.build_absolute_uri(reverse("account_reset_password")),
+            "set_password_url": set_password_url(user),
+            "login_url": absolute_url(reverse("account_login")),
+            "password_reset_url": absolute_url(reverse("account_reset_password")),
             "link_valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         },
     )

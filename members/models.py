@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import MaxLengthValidator
@@ -188,8 +190,15 @@ class Member(models.Model):
     onboarding_step = models.PositiveSmallIntegerField(default=0)
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # When the welcome email (to someone a coordinator registered) went: the send-once marker.
+    welcome_email_sent_at = models.DateTimeField(null=True, blank=True)
+    # The only link to the member's equality answers (EqualityMonitoring.key): a random value, so
+    # the answers table holds nothing that names anyone. Erasure replaces it, which leaves the
+    # answers in the totals with nothing pointing at them. Not copied into history, so the
+    # link exists in one place only. See docs/decisions/0009-equality-answers-by-random-key.md.
+    equality_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["equality_key"])
 
     class Meta:
         ordering = ["-joined_at"]
@@ -223,6 +232,11 @@ class Member(models.Model):
         if self.onboarding_done or self.onboarding_step >= len(self.ONBOARDING_STEPS):
             return None
         return self.ONBOARDING_STEPS[self.onboarding_step]
+
+    @property
+    def equality_answers(self) -> EqualityMonitoring | None:
+        """The member's equality answers, found through their random key (None if not given)."""
+        return EqualityMonitoring.objects.filter(key=self.equality_key).first()
 
     def accepts_channel(self, channel: str) -> bool:
         return bool(getattr(self, f"contact_by_{channel}", False))
@@ -326,7 +340,9 @@ class Consent(models.Model):
 class EqualityMonitoring(models.Model):
     """Optional equality answers, held apart from identity and only ever reported in aggregate.
 
-    On erasure the link to the member is cut, so totals stay right and nobody can be found.
+    There is no foreign key to the member or the account: a row is found only through the
+    random `Member.equality_key`, so this table alone says nothing about who answered. On
+    erasure the member's key is replaced, so totals stay right and nobody can be found.
     """
 
     PREFER_NOT = ("prefer_not", "Prefer not to say")
@@ -371,9 +387,7 @@ class EqualityMonitoring(models.Model):
         OTHER = "other", "Another religion"
         PREFER_NOT = "prefer_not", "Prefer not to say"
 
-    member = models.OneToOneField(
-        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="equality"
-    )
+    key = models.UUIDField(unique=True, editable=False)
     age_band = models.CharField(max_length=12, choices=AgeBand.choices, blank=True)
     ethnicity = models.CharField(max_length=12, choices=Ethnicity.choices, blank=True)
     disability = models.CharField(

@@ -3,15 +3,24 @@
 Other apps add their part through `register_export_section` and `register_erasure`
 (called from their AppConfig.ready), so "download my data" and "erase my data" stay one
 function each however many apps hold something about a member.
+
+Copies of a person's details also end up outside their records: the admin's log lines
+(`LogEntry.object_repr` is the record's `__str__`, which often includes the member's name)
+and change history (django-simple-history). Erasure cleans those for every record that
+belongs to the member, found by following foreign keys back to the member and their account
+(`records_about`), so a new app's records are covered without telling this module about them.
+An eraser may also return records it touched that no foreign key leads to.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -19,12 +28,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .consent import current_consents
-from .models import EqualityMonitoring, ErasureRecord, Member, User
+from .models import ErasureRecord, Member, User
 
 ExportSection = Callable[[Member], list[dict[str, Any]] | dict[str, Any]]
+# An app's part of erasure. It may return records it touched beyond those that point at the
+# member by foreign key, so their admin log lines and history are cleaned too.
+Eraser = Callable[[Member], Iterable[models.Model] | None]
 
 _export_sections: list[tuple[str, str, ExportSection]] = []
-_erasers: list[Callable[[Member], None]] = []
+_erasers: list[Eraser] = []
 
 
 def register_export_section(key: str, title: str, build: ExportSection) -> None:
@@ -33,7 +45,7 @@ def register_export_section(key: str, title: str, build: ExportSection) -> None:
         _export_sections.append((key, title, build))
 
 
-def register_erasure(erase: Callable[[Member], None]) -> None:
+def register_erasure(erase: Eraser) -> None:
     """Adds an app's part of erasure: remove or anonymise what it holds about the member."""
     if erase not in _erasers:
         _erasers.append(erase)
@@ -74,7 +86,8 @@ def member_export(member: Member) -> list[Section]:
     """Everything held about the member, section by section."""
     member = Member.objects.select_related("user").get(pk=member.pk)
     user = member.user
-    profile = model_fields(member, exclude={"topics"})
+    # The equality key is an internal link, like the id: it says nothing about the member.
+    profile = model_fields(member, exclude={"topics", "equality_key"})
     profile["topics"] = _topics(member)
     sections = [
         Section(
@@ -119,7 +132,7 @@ def member_export(member: Member) -> list[Section]:
         Section(
             "equality",
             "Equality monitoring answers",
-            model_fields(member.equality, exclude={"member"}) if hasattr(member, "equality") else {},
+            model_fields(answers, exclude={"key"}) if (answers := member.equality_answers) else {},
         ),
         Section(
             "training",
@@ -147,22 +160,96 @@ def _end_sessions(user: User) -> None:
             session.delete()
 
 
+# Relations not followed when looking for a member's records: log lines the person wrote as
+# staff are about other people's records, and sessions are ended separately.
+_NOT_FOLLOWED = {LogEntry, Session}
+_MAX_DEPTH = 3
+_CHUNK = 500
+
+
+def records_about(member: Member) -> dict[type[models.Model], set[Any]]:
+    """Every record that belongs to the member, as primary keys by model.
+
+    That is their account and member record, rows their account owns (a ``user`` foreign key:
+    email addresses, two-step devices), and every row reachable from the member record through
+    foreign keys pointing back at it (registrations and their deliveries, claims and their
+    items, consents…). Rows where the account only acted as staff (``recorded_by``,
+    ``approved_by``) are about other people and are not followed.
+    """
+    found: dict[type[models.Model], set[Any]] = {Member: {member.pk}, User: {member.user_id}}
+    frontier: list[tuple[type[models.Model], set[Any], Callable[[Any], bool]]] = [
+        (User, {member.user_id}, lambda relation: relation.field.name == "user"),
+        (Member, {member.pk}, lambda relation: True),
+    ]
+    for _ in range(_MAX_DEPTH):
+        next_frontier = []
+        for model, pks, follow in frontier:
+            for relation in model._meta.related_objects:
+                related = relation.related_model
+                # (History rows are cleaned through the record they copy, not followed.)
+                if relation.many_to_many or related in _NOT_FOLLOWED or hasattr(related, "instance_type"):
+                    continue
+                if not follow(relation):
+                    continue
+                new = set(
+                    related._base_manager.filter(**{f"{relation.field.name}__in": list(pks)}).values_list(
+                        "pk", flat=True
+                    )
+                ) - found.get(related, set())
+                if new:
+                    found.setdefault(related, set()).update(new)
+                    next_frontier.append((related, new, lambda relation: True))
+        frontier = next_frontier
+        if not frontier:
+            break
+    return found
+
+
+def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+    values = list(values)
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _scrub_admin_trail(records: dict[type[models.Model], set[Any]]) -> None:
+    """Admin log lines name the record as it was (often with the member's name); the history
+    of changes holds full copies. Both go for every record of the member's."""
+    for model, pks in records.items():
+        # Admin pages for proxy models log under the proxy's own content type.
+        content_types = [ContentType.objects.get_for_model(model)] + [
+            ContentType.objects.get_for_model(proxy, for_concrete_model=False)
+            for proxy in apps.get_models()
+            if proxy._meta.proxy and proxy._meta.concrete_model is model
+        ]
+        history_attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+        for chunk in _chunks(pks):
+            LogEntry.objects.filter(
+                content_type__in=content_types, object_id__in=[str(pk) for pk in chunk]
+            ).update(object_repr="Erased member", change_message="")
+            if history_attribute:
+                getattr(model, history_attribute).filter(**{f"{model._meta.pk.attname}__in": chunk}).delete()
+
+
 @transaction.atomic
 def erase_member(*, member: Member, requested_by_member: bool = True, erased_by: User | None = None) -> Member:
     """Removes or anonymises everything that identifies the member.
 
     What stays is anonymous: the member row (so counts of members, attendance and consent
-    stay right), consent and training records attached to it, and equality answers cut
-    loose from it. Each app's registered eraser runs too (expense claims keep what audit
-    needs). The history of changes to the person's records is deleted with them.
+    stay right), consent and training records attached to it, and equality answers (the
+    member gets a new random key, so nothing leads to them any more). Each app's registered
+    eraser runs too (expense claims keep what audit needs). The history of changes to the
+    person's records is deleted, and admin log lines about them no longer name them.
     """
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     user = member.user
+    # Found before the erasers run: records they delete (draft claims) still have log lines.
+    records = records_about(member)
     for erase in _erasers:
-        erase(member)
+        for touched in erase(member) or ():
+            records.setdefault(type(touched), set()).add(touched.pk)
 
     Member.objects.filter(pk=member.pk).update(
         status=Member.Status.LEFT,
@@ -193,8 +280,9 @@ def erase_member(*, member: Member, requested_by_member: bool = True, erased_by:
         topics_prefer_not=False,
         heard_about_other="",
         payment_preference="",
+        # The equality answers stay in the totals; nothing leads to them any more.
+        equality_key=uuid.uuid4(),
     )
-    EqualityMonitoring.objects.filter(member=member).update(member=None)
 
     _end_sessions(user)
     EmailAddress.objects.filter(user=user).delete()
@@ -202,13 +290,7 @@ def erase_member(*, member: Member, requested_by_member: bool = True, erased_by:
     User.objects.filter(pk=user.pk).update(name="", email=None, is_active=False, password="!erased")
     user.groups.clear()
 
-    # History rows and admin log lines hold copies of the erased details.
-    Member.history.filter(id=member.pk).delete()
-    User.history.filter(id=user.pk).delete()
-    for model, pk in ((Member, member.pk), (User, user.pk)):
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
-        ).update(object_repr="Erased member", change_message="")
+    _scrub_admin_trail(records)
 
     ErasureRecord.objects.get_or_create(
         member=member, defaults={"requested_by_member": requested_by_member, "erased_by": erased_by}

@@ -38,7 +38,8 @@ def complete_onboarding_step(*, member: Member, step: str) -> Member:
             member.status_changed_at = timezone.now()
             updates.update(status=member.status, status_changed_at=member.status_changed_at)
     if updates:
-        Member.objects.filter(pk=member.pk).update(**updates)
+        # save(), not update(): the change (above all interested → active) goes into the history.
+        member.save(update_fields=list(updates))
     return member
 
 
@@ -80,7 +81,8 @@ def record_consents(
 
 
 def save_equality_answers(*, member: Member, answers: dict) -> EqualityMonitoring:
-    record, _ = EqualityMonitoring.objects.update_or_create(member=member, defaults=answers)
+    """Saves the member's equality answers under their random key (never against their name)."""
+    record, _ = EqualityMonitoring.objects.update_or_create(key=member.equality_key, defaults=answers)
     return record
 
 

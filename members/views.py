@@ -36,7 +36,7 @@ from .forms import (
     NameForm,
     PaymentForm,
 )
-from .models import Channel, ConsentText, EqualityMonitoring, Member
+from .models import Channel, ConsentText, Member
 from .privacy import member_export, member_export_json
 from .services import (
     complete_onboarding_step,
@@ -198,7 +198,7 @@ def onboarding_step(request, step: str):
 
 def _form_for(step: str, member: Member, data=None):
     if step == "equality":
-        instance = EqualityMonitoring.objects.filter(member=member).first()
+        instance = member.equality_answers
         return EqualityForm(data, instance=instance)
     forms = {"contact": ContactForm, "access": AccessForm, "about": AboutForm, "payments": PaymentForm}
     return forms[step](data, instance=member)
@@ -327,7 +327,7 @@ def onboarding_done(request):
 def profile(request):
     """Everything the member has told us, each with a "Change" link back to its form."""
     member = request.member
-    equality = EqualityMonitoring.objects.filter(member=member).first()
+    equality = member.equality_answers
     equality_rows = [
         (label, getattr(equality, f"get_{name}_display")() if equality and getattr(equality, name) else "")
         for name, (label, _) in EQUALITY_QUESTIONS.items()
@@ -365,16 +365,9 @@ def profile_change(request, section: str):
             {"form": form, "editing": True, "back_url": reverse("members:profile")},
         )
     if section == "payments":
-        form = PaymentForm(_posted(request), instance=member)
-        if request.method == "POST" and form.is_valid():
-            form.save()
-            messages.success(request, "Your changes are saved.")
-            return redirect("members:profile")
-        return render(
-            request,
-            "members/profile_payments.html",
-            {"form": form, "editing": True, "back_url": reverse("members:profile")},
-        )
+        # One page for the payment choice, with the group's tax and benefits note beside it: the
+        # expenses app's (it owns the rules and keeps open claims in line). Old links land there.
+        return redirect(f"{reverse('expenses:preference')}?next={reverse('members:profile')}")
     return _form_step(request, member, section, editing=True)
 
 

@@ -118,10 +118,15 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
 
 
 class EqualityMonitoringFactory(factory.django.DjangoModelFactory):
+    """Equality answers, filed under a member's random key (pass ``member``; one is made if not)."""
+
     class Meta:
         model = EqualityMonitoring
 
-    member = factory.SubFactory(MemberFactory)
+    class Params:
+        member = factory.SubFactory(MemberFactory)
+
+    key = factory.LazyAttribute(lambda answers: answers.member.equality_key)
     age_band = EqualityMonitoring.AgeBand.A30_34
     ethnicity = EqualityMonitoring.Ethnicity.MIXED
     disability = EqualityMonitoring.YesNo.NO

@@ -272,6 +272,31 @@ def test_opening_a_members_account_page_is_written_to_the_access_log_too(staff_c
     assert (entry.staff, entry.member, entry.action) == (coordinator, member, "viewed account")
 
 
+def test_opening_a_members_account_history_is_written_to_the_access_log(staff_client, coordinator):
+    member = _member("Amira Khan", "amira@example.org")
+
+    assert staff_client.get(reverse("admin:members_user_history", args=[member.user.pk])).status_code == 200
+    staff_client.get(reverse("admin:members_user_history", args=[coordinator.pk]))  # not a member: no row
+
+    entry = MemberAccessLog.objects.get()
+    assert (entry.staff, entry.member, entry.action) == (coordinator, member, "viewed account history")
+
+
+def test_member_history_shows_changes_to_their_name_and_email_too(staff_client, coordinator):
+    member = _member("Amira Khan", "amira@example.org")
+    page = staff_client.get(reverse("admin:members_user_change", args=[member.user.pk]))
+    response = staff_client.post(
+        reverse("admin:members_user_change", args=[member.user.pk]), admin_form_post(page, name="Amira Shah")
+    )
+    assert response.status_code == 302
+
+    history = staff_client.get(reverse("admin:members_member_history", args=[member.pk]))
+    html = " ".join(history.content.decode().split())
+    section = html[html.index('id="account-history"') :]
+    assert "<strong>Name:</strong> Amira Khan &rarr; Amira Shah" in section
+    assert "Chloe Coordinator" in section
+
+
 def test_history_shows_who_changed_what_and_is_written_to_the_access_log(staff_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
     page = staff_client.get(_change_url(member))
@@ -359,9 +384,15 @@ def test_registration_on_paper_records_method_paper(staff_client):
     assert member.next_onboarding_step == "respect"
 
 
-def test_registration_sends_a_welcome_email_whose_link_sets_a_password_and_logs_in(staff_client):
-    staff_client.post(REGISTER, _registration())
+def test_registration_sends_a_welcome_email_whose_link_sets_a_password_and_logs_in(
+    staff_client, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(REGISTER, _registration())
 
+    assert "A welcome email with a link to set a password is on its way" in staff_client.get(
+        response["Location"]
+    ).content.decode()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["joan.bright@example.org"]
@@ -390,20 +421,27 @@ def test_registration_sends_a_welcome_email_whose_link_sets_a_password_and_logs_
     assert visitor.session["_auth_user_id"] == str(User.objects.get(email="joan.bright@example.org").pk)
 
 
-def test_welcome_email_is_an_account_email_sent_even_without_consent_to_contact(staff_client):
-    staff_client.post(REGISTER, _registration(contact="no"))
+def test_welcome_email_is_an_account_email_sent_even_without_consent_to_contact(
+    staff_client, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(REGISTER, _registration(contact="no"))
 
     assert len(mail.outbox) == 1
     assert "Contacting me about the group: no" in mail.outbox[0].body
 
 
-def test_registration_without_an_email_address_works_and_sends_nothing(staff_client, coordinator):
-    response = staff_client.post(
-        REGISTER,
-        _registration(
-            email="", channels=["post", "phone"], postal_address="2 Mill Lane\nRiverside", postcode="rt1 2ab"
-        ),
-    )
+def test_registration_without_an_email_address_works_and_sends_nothing(
+    staff_client, coordinator, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = staff_client.post(
+            REGISTER,
+            _registration(
+                email="", channels=["post", "phone"], postal_address="2 Mill Lane\nRiverside", postcode="rt1 2ab"
+            ),
+        )
+    assert queued == []
 
     assert response.status_code == 302
     member = Member.objects.get(user__name="Joan Bright")
@@ -419,6 +457,45 @@ def test_two_people_can_be_registered_without_email_addresses(staff_client):
     staff_client.post(REGISTER, _registration(email="", channels=["sms"]))
     staff_client.post(REGISTER, _registration(name="Kay Moss", email="", channels=["sms"]))
     assert Member.objects.filter(user__email__isnull=True).count() == 2
+
+
+def test_the_welcome_email_waits_for_the_worker_and_is_sent_once(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from members.tasks import send_welcome_email
+
+    with django_capture_on_commit_callbacks() as queued:
+        staff_client.post(REGISTER, _registration())
+    # Nothing is sent during the request: one job is queued for after the commit.
+    assert mail.outbox == []
+    assert len(queued) == 1
+    member = Member.objects.get(user__email="joan.bright@example.org")
+
+    assert send_welcome_email.apply(args=[member.pk]).get() == "sent"
+    assert send_welcome_email.apply(args=[member.pk]).get() == "already sent"  # a retry, a second worker
+    assert len(mail.outbox) == 1
+    member.refresh_from_db()
+    assert member.welcome_email_sent_at is not None
+
+
+def test_a_failed_welcome_email_is_given_back_for_the_retry(staff_client, monkeypatch):
+    from members import emails
+    from members.tasks import send_welcome_email
+
+    staff_client.post(REGISTER, _registration())
+    member = Member.objects.get(user__email="joan.bright@example.org")
+
+    def refused(member):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(emails, "send_welcome_email", refused)
+    result = send_welcome_email.apply(args=[member.pk])
+    assert result.failed() or result.status == "RETRY"
+    member.refresh_from_db()
+    assert member.welcome_email_sent_at is None
+    monkeypatch.undo()
+    assert send_welcome_email.apply(args=[member.pk]).get() == "sent"
+    assert len(mail.outbox) == 1
 
 
 def test_duplicate_email_gets_a_field_error_and_keeps_what_was_typed(staff_client):

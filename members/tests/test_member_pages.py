@@ -37,7 +37,7 @@ MEMBER_PAGES = [
     reverse("members:profile_change", args=["access"]),
     reverse("members:profile_change", args=["about"]),
     reverse("members:profile_change", args=["equality"]),
-    reverse("members:profile_change", args=["payments"]),
+    reverse("expenses:preference"),  # the profile's payment choice: one page, in expenses
     reverse("members:consents"),
     reverse("members:consent_review"),
     reverse("members:keep_details_declined"),
@@ -344,7 +344,6 @@ def test_made_up_choices_are_refused_with_a_message_not_a_crash(member_client, a
         ("about", {"relationship": "x", "topics": ["y"], "heard_about": "z"}),
         ("access", {"needs": ["needs_jetpack"]}),
         ("equality", {"age_band": "150"}),
-        ("payments", {"payment_preference": "bitcoin"}),
     ]:
         response = member_client.post(reverse("members:profile_change", args=[section]), data)
         assert response.status_code == 200, section
@@ -381,8 +380,9 @@ def test_profile_shows_everything_with_change_links_to_the_step_forms(member_cli
     assert rows["What is your age?"] == "30 to 34"
     assert rows["What is your ethnic group?"] == "Not given"
     change_links = {a["attrs"]["href"] for a in page.all("a") if text(a).startswith("Change")}
-    for section in ("name", "contact", "access", "about", "equality", "payments"):
+    for section in ("name", "contact", "access", "about", "equality"):
         assert reverse("members:profile_change", args=[section]) in change_links
+    assert f"{reverse('expenses:preference')}?next={reverse('members:profile')}" in change_links
 
 
 def test_changing_a_section_from_the_profile_saves_and_returns_to_the_profile(member_client, active_member):
@@ -477,7 +477,7 @@ def test_erasing_asks_for_a_clear_confirmation_first(member_client, active_membe
 
 
 def test_erasing_removes_the_details_logs_out_and_says_goodbye_calmly(member_client, active_member):
-    save_equality_answers(member=active_member, answers={"age_band": "30_34"})
+    answers = save_equality_answers(member=active_member, answers={"age_band": "30_34"})
 
     response = member_client.post(reverse("members:erase"))
 
@@ -488,7 +488,9 @@ def test_erasing_removes_the_details_logs_out_and_says_goodbye_calmly(member_cli
     member = Member.objects.select_related("user").get(pk=active_member.pk)
     assert member.erased_at is not None
     assert (member.user.name, member.user.email, member.phone, member.pronouns) == ("", None, "", "")
-    assert EqualityMonitoring.objects.filter(member=None).count() == 1  # the totals stay right
+    # The answers stay in the totals, but the member's key no longer leads to them.
+    assert EqualityMonitoring.objects.filter(pk=answers.pk, age_band="30_34").exists()
+    assert member.equality_answers is None
     assert not member.user.is_active
     # The old session no longer opens anything.
     assert member_client.get(reverse("members:dashboard")).status_code == 302
@@ -531,7 +533,8 @@ def test_data_download_is_a_dated_json_attachment_with_every_field(member_client
     data = json.loads(response.content)
     assert data["account"]["email"] == "member@example.org"
     for field in Member._meta.concrete_fields:
-        if not field.is_relation and field.name != "id":
+        # The id and the equality key are internal links, not details about the member.
+        if not field.is_relation and field.name not in ("id", "equality_key"):
             assert field.name in data["profile"], field.name
     assert data["profile"]["phone"] == "07700900982"
     assert data["equality"]["age_band"] == "30 to 34"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from members.consent import can_contact, current_consents
-from members.models import Consent, ConsentText, EqualityMonitoring, Member
+from members.models import Consent, ConsentText, EqualityMonitoring, Member, User
 from members.tests.html import Page, text
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +267,22 @@ def test_optional_steps_can_be_skipped_and_joining_finishes(member_client, membe
     assert text(page.one("h1")) == "You have joined the group"
 
 
+def test_finishing_joining_records_interested_to_active_in_the_history(member_client, member_record):
+    _through_respect(member_client)
+    for step in ("access", "about", "equality"):
+        member_client.post(step_url(step), {"skip": "1"})
+
+    history = list(Member.history.filter(id=member_record.pk).order_by("history_date", "history_id"))
+    statuses = [record.status for record in history]
+    assert statuses[0] == Member.Status.INTERESTED
+    assert statuses[-1] == Member.Status.ACTIVE
+    last = history[-1]
+    assert last.onboarding_completed_at is not None
+    delta = last.diff_against(history[-2])
+    assert "status" in delta.changed_fields
+    assert last.history_user == member_record.user  # the member did it, through the pages
+
+
 def test_required_steps_have_no_skip_button(member_client, member_record):
     page = page_of(member_client.get(step_url("contact")))
     assert not page.all("button", name="skip")
@@ -282,8 +298,18 @@ def test_equality_answers_are_stored_apart_from_the_member_record(member_client,
     response = member_client.post(step_url("equality"), {"age_band": "30_34", "religion": "prefer_not"})
 
     assert response["Location"] == reverse("members:onboarding_done")
-    record = EqualityMonitoring.objects.get(member=member_record)
+    record = EqualityMonitoring.objects.get()
     assert (record.age_band, record.religion, record.ethnicity) == ("30_34", "prefer_not", "")
+    # Found only through the member's random key…
+    member_record.refresh_from_db()
+    assert record.key == member_record.equality_key
+    assert member_record.equality_answers == record
+    # …and nothing in the answers table leads to a member or an account.
+    for field in EqualityMonitoring._meta.get_fields():
+        assert not field.is_relation, field.name
+    for model in (Member, User):
+        for relation in model._meta.get_fields(include_hidden=True):
+            assert relation.related_model is not EqualityMonitoring, (model.__name__, relation.name)
 
 
 def test_back_links_go_to_the_step_before(member_client, member_record):

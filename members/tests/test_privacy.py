@@ -5,12 +5,17 @@ import json
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models.functions import Cast
 from django.test import Client
 from django.urls import reverse
 
+from expenses.tests.factories import ExpenseClaimFactory, ExpenseItemFactory
+from meetings.models import MessageDelivery, Registration
+from meetings.tests.factories import MeetingFactory, MessageDeliveryFactory, RegistrationFactory, register
 from members.models import Consent, EqualityMonitoring, ErasureRecord, Member, MemberAccessLog, TrainingRecord, User
 from members.privacy import erase_member, member_export_json
 from members.services import record_consent
@@ -62,7 +67,44 @@ def rich_member(coordinator):
     record_consent(member=member, purpose="photos", given=False, method=Consent.Method.PHONE, recorded_by=coordinator)
     EqualityMonitoringFactory(member=member)
     TrainingRecordFactory(member=member, course=TrainingCourseFactory(name="Induction"), recorded_by=coordinator)
+
+    # Meetings: a meeting they came to, with needs in their own words and a message that bounced.
+    registration = RegistrationFactory(
+        member=member,
+        meeting=MeetingFactory(past=True, title="Spring group meeting"),
+        status=Registration.Status.ATTENDED,
+        interpreter_language="Quillfeather sign",
+        dietary=f"No nuts, please ({NAME})",
+        other_needs=f"{NAME} will bring her baby; call {PHONE} if the room changes",
+    )
+    MessageDeliveryFactory(
+        registration=registration,
+        kind=MessageDelivery.Kind.REMINDER,
+        status=MessageDelivery.Status.FAILED,
+        last_error=f"550 Mailbox <{EMAIL}> unavailable",
+    )
+    # Expenses: a submitted claim (kept for audit) and a draft (deleted), each with an item.
+    claim = ExpenseClaimFactory(member=member, submitted=True)
+    ExpenseItemFactory(claim=claim, description=f"Bus fare for {NAME}")
+    draft = ExpenseItemFactory(claim=ExpenseClaimFactory(member=member), description=f"Draft for {NAME}").claim
+    # Staff have worked on each in the admin: log lines name them as they were then.
+    for record in (registration, claim, draft):
+        log_admin_change(coordinator, record)
     return member
+
+
+def log_admin_change(user, record) -> LogEntry:
+    """An admin log line as the admin writes one: the record's name at the time, and what changed."""
+    entry = LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(record, for_concrete_model=False),
+        object_id=str(record.pk),
+        object_repr=str(record)[:200],
+        action_flag=CHANGE,
+        change_message=f"Changed notes for {record}",
+    )
+    assert NAME in entry.object_repr, entry.object_repr  # __str__ names the member: the point of the test
+    return entry
 
 
 def _staff_client(coordinator):
@@ -79,7 +121,8 @@ def test_member_export_json_contains_every_field_held(rich_member):
     export = json.loads(json.dumps(member_export_json(rich_member)))  # and it is valid JSON
 
     for field in Member._meta.concrete_fields:
-        if field.name in ("id", "user"):
+        # The id, account and equality key are internal links, not details about the member.
+        if field.name in ("id", "user", "equality_key"):
             continue
         assert field.name in export["profile"], field.name
     assert export["account"]["name"] == NAME
@@ -87,7 +130,7 @@ def test_member_export_json_contains_every_field_held(rich_member):
     assert export["profile"]["phone"] == PHONE
     assert export["profile"]["topics"] == ["Birth trauma", "Anxiety"]
     for field in EqualityMonitoring._meta.concrete_fields:
-        if field.name in ("id", "member"):
+        if field.name in ("id", "key"):
             continue
         assert field.name in export["equality"], field.name
     assert export["equality"]["ethnicity"] == "Mixed or multiple ethnic groups"
@@ -145,6 +188,16 @@ def test_the_search_finds_the_details_before_erasure(rich_member):
     for needle in NEEDLES:
         if needle != "07700 900987":
             assert _found_anywhere(needle), needle
+    # …including copies in other apps, the change history and the admin's log.
+    found = set(_found_anywhere(NAME))
+    for place in (
+        "members_historicaluser.name",
+        "django_admin_log.object_repr",
+        "meetings_registration.other_needs",
+        "expenses_expenseitem.description",
+    ):
+        assert place in found, place
+    assert "meetings_messagedelivery.last_error" in _found_anywhere(EMAIL)
 
 
 def test_erasure_leaves_no_personal_detail_anywhere_in_the_database(rich_member, coordinator):
@@ -178,12 +231,16 @@ def test_erasure_keeps_aggregate_counts_right(rich_member, other_member):
         Consent.objects.count(),
         TrainingRecord.objects.count(),
     )
+    answers_key = rich_member.equality_answers.key
 
     erase_member(member=rich_member)
 
     assert Member.objects.count() == members
     assert EqualityMonitoring.objects.count() == equality
-    assert EqualityMonitoring.objects.filter(member__isnull=True).count() == 1
+    # The answers stay in the totals, but nothing leads from the member to them any more.
+    rich_member.refresh_from_db()
+    assert rich_member.equality_answers is None
+    assert not Member.objects.filter(equality_key=answers_key).exists()
     assert Consent.objects.count() == consents
     assert TrainingRecord.objects.count() == training
     rich_member.refresh_from_db()
@@ -229,3 +286,64 @@ def test_erasure_ends_the_members_sessions(rich_member):
 
     assert Session.objects.count() == 0
     assert "_auth_user_id" not in client.session
+
+
+# --- Meetings' part (meetings/privacy.py) ----------------------------------------------------
+
+
+def test_the_data_download_has_the_members_meeting_registrations_and_needs(rich_member):
+    RegistrationFactory(meeting=MeetingFactory(past=True))  # someone else's
+
+    section = member_export_json(rich_member)["meeting_registrations"]
+
+    # The spring meeting, and the two meetings their expense claims are for.
+    assert len(section) == 3
+    exported = next(entry for entry in section if entry["meeting"] == "Spring group meeting")
+
+    assert exported["meeting"] == "Spring group meeting"
+    assert exported["status"] == "Attended"
+    assert exported["interpreter_language"] == "Quillfeather sign"
+    assert exported["dietary"] == f"No nuts, please ({NAME})"
+    assert exported["other_needs"].startswith(f"{NAME} will bring her baby")
+    (message,) = exported["messages"]
+    assert (message["message"], message["status"]) == ("Reminder", "Failed, will retry")
+
+
+def test_the_data_page_shows_the_meetings_section(rich_member):
+    client = Client()
+    client.force_login(rich_member.user)
+    html = client.get(reverse("members:data")).content.decode()
+    assert "Meetings you signed up for" in html
+    assert "Spring group meeting" in html
+
+
+def test_erasure_gives_up_future_places_so_the_next_person_waiting_gets_one(
+    rich_member, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(capacity=1)
+    place = register(meeting, member=rich_member)
+    waiting = register(meeting)
+    assert (place.status, waiting.status) == (Registration.Status.REGISTERED, Registration.Status.WAITING)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        erase_member(member=rich_member)
+
+    place.refresh_from_db()
+    waiting.refresh_from_db()
+    meeting.refresh_from_db()
+    assert place.status == Registration.Status.CANCELLED
+    assert waiting.status == Registration.Status.REGISTERED
+    assert (meeting.registered_count, meeting.waiting_count) == (1, 0)
+    assert len(callbacks) >= 1  # the promotion notice is queued for after the commit
+
+
+def test_erasure_keeps_past_attendance_but_not_the_needs_or_mail_errors(rich_member):
+    registration = rich_member.registrations.get(meeting__title="Spring group meeting")
+    erase_member(member=rich_member)
+
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.ATTENDED  # attendance totals stay right
+    assert (registration.interpreter_language, registration.dietary, registration.other_needs) == ("", "", "")
+    delivery = registration.deliveries.get()
+    assert delivery.last_error == ""
+    assert delivery.status == MessageDelivery.Status.SKIPPED  # not retried to an address that is gone

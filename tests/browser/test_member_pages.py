@@ -101,8 +101,8 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
     Member.objects.filter(pk=new_member.pk).update(
         onboarding_step=5, contact_by_email=True, contact_frequency="monthly"
     )
-    # (The four consent questions share one template; the first and last are checked.)
-    for purpose in ("keep_details", "photos"):
+    # Every consent question (they share a template, but each text is its own).
+    for purpose in ("keep_details", "contact", "anonymised_words", "photos"):
         visit(page, portal, f"/my/join/consent/{purpose}/", viewport)
     visit(page, portal, "/my/consents/keeping-your-details/", viewport)
     for step in ("respect", "access", "about", "equality"):
@@ -129,12 +129,15 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
     )
     record_consents(member=new_member, decisions=ALL_CONSENTS)
     save_equality_answers(member=new_member, answers={"age_band": "30_34", "religion": "prefer_not"})
-    # (The profile's contact, access, about and equality forms are the steps' own, checked above.)
     for path in (
         "/my/join/done/",
         "/my/profile/",
         "/my/profile/change/name/",
-        "/my/profile/change/payments/",
+        "/my/profile/change/contact/",
+        "/my/profile/change/access/",
+        "/my/profile/change/about/",
+        "/my/profile/change/equality/",
+        "/expenses/preference/?next=/my/profile/",
         "/my/consents/",
         "/my/break/",
         "/my/leave/",
@@ -142,6 +145,20 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
         "/my/data/",
     ):
         visit(page, portal, path, viewport)
+
+    # The consents page after withdrawing one, with its "taken effect" message.
+    page.goto(f"{portal}/my/consents/")
+    with page.expect_navigation():
+        page.locator("form[action$='/my/consents/anonymised_words/'] button[type=submit]").click()
+    assert page.url == f"{portal}/my/consents/"
+    assert page.get_by_text("This has taken effect straight away").count() == 1
+    check_page(page, viewport)
+    # The data page with the withdrawal in its history, and a meeting registration in it.
+    from meetings.tests.factories import MeetingFactory, RegistrationFactory
+
+    RegistrationFactory(member=new_member, meeting=MeetingFactory(past=True), attended=True, with_needs=True)
+    visit(page, portal, "/my/data/", viewport)
+    assert page.get_by_role("heading", name="Meetings you signed up for").count() == 1
 
     # On a break, and the review asked for after a new version is published.
     Member.objects.filter(pk=new_member.pk).update(status=Member.Status.PAUSED)
@@ -185,7 +202,7 @@ SUBMIT = "main form button[type=submit]:not([name])"
 
 def test_joining_can_be_done_with_the_keyboard_alone(page, context, portal, new_member):
     from members.consent import current_consents
-    from members.models import EqualityMonitoring, Member
+    from members.models import Member
 
     log_in(context, portal, new_member.user)
     page.goto(f"{portal}/my/")
@@ -241,5 +258,5 @@ def test_joining_can_be_done_with_the_keyboard_alone(page, context, portal, new_
     assert member.channels == ["email"] and member.contact_frequency == "as_needed"
     assert member.needs_large_print and member.relationship == ""
     assert all(c.given for c in current_consents(member))
-    assert EqualityMonitoring.objects.get(member=member).age_band == "under_20"
+    assert member.equality_answers.age_band == "under_20"
     assert not page.console_errors or all("assets.nhs.uk/fonts/" in e for e in page.console_errors)
