@@ -71,6 +71,18 @@ def anonymous(db):
 
 
 @pytest.fixture
+def celery_eager():
+    """Tasks queued on commit run at once, in the test, as a worker would run them."""
+    from celery import current_app
+
+    conf = current_app.conf
+    before = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def member_client(member):
     client = Client()
     client.force_login(member)

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from celery import current_app
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
@@ -45,14 +44,6 @@ def riverside(today):
         contact_email="involvement@riverside.example",
     )
 
-
-@pytest.fixture
-def celery_eager():
-    conf = current_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -88,15 +87,6 @@ def client_of():
 def claimant_client(claimant, client_of):
     return client_of(claimant.user)
 
-
-@pytest.fixture
-def celery_eager():
-    """Tasks queued on commit run at once, in the test, as a worker would run them."""
-    conf = current_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
 
 
 def claim_url(claim: ExpenseClaim) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 import icalendar
 import pytest
 import time_machine
-from celery import current_app
 from django.core import mail
 
 from meetings.models import Meeting, MessageDelivery, Registration
@@ -38,15 +37,6 @@ def a_month_before():
 def riverside(a_month_before):
     return group_profile(short_name="Riverside group")
 
-
-@pytest.fixture
-def celery_eager():
-    """Tasks queued on commit run at once, in the test, as a worker would run them."""
-    conf = current_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
 
 
 def ics_of(message) -> tuple[icalendar.Calendar, icalendar.Event]:

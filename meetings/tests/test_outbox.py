@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from celery import current_app
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -36,14 +35,6 @@ def a_month_before():
         group_profile(short_name="Riverside group")
         yield
 
-
-@pytest.fixture
-def celery_eager():
-    conf = current_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
 
 
 @pytest.fixture

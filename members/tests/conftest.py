@@ -17,14 +17,3 @@ def member_record(member):
 def other_member_record(other_member):
     return get_or_create_member(other_member)
 
-
-@pytest.fixture
-def celery_eager():
-    """Tasks queued on commit run at once, in the test, as a worker would run them."""
-    from celery import current_app
-
-    conf = current_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
