@@ -83,6 +83,14 @@ def celery_eager():
 
 
 @pytest.fixture
+def coordinator_client(coordinator):
+    """A coordinator with two-step authentication set up, logged in."""
+    from members.tests.totp import client_with_two_step
+
+    return client_with_two_step(coordinator)
+
+
+@pytest.fixture
 def member_client(member):
     client = Client()
     client.force_login(member)

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
@@ -28,7 +27,7 @@ from expenses.tests.factories import (
 from expenses.uploads import CleanReceipt
 from members.roles import FINANCE_APPROVERS
 from members.tests.html import Page, text
-from members.tests.totp import activate_totp
+from members.tests.totp import client_with_two_step
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +35,6 @@ Status = ExpenseClaim.Status
 CHANGELIST = "admin:expenses_expenseclaim_changelist"
 RECEIPT = CleanReceipt(content=b"%PDF-1.4 ticket", name="ticket.pdf", content_type="application/pdf")
 
-
-def _logged_in(user) -> Client:
-    activate_totp(user)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -51,7 +44,7 @@ def approver():
 
 @pytest.fixture
 def finance_client(approver):
-    return _logged_in(approver)
+    return client_with_two_step(approver)
 
 
 @pytest.fixture
@@ -108,7 +101,7 @@ def test_the_queue_opens_for_a_finance_approver(finance_client):
 
 def test_the_queue_is_closed_to_members_and_commissioners(member, commissioner):
     for user in (member, commissioner):
-        response = _logged_in(user).get(reverse(CHANGELIST))
+        response = client_with_two_step(user).get(reverse(CHANGELIST))
         assert response.status_code == 302
         assert "/login/" in response["Location"]
 
@@ -231,7 +224,7 @@ def test_a_missing_receipt_is_pointed_out(finance_client):
 
 def test_a_coordinator_sees_why_they_cannot_approve(coordinator, claimant):
     claim = _submitted(claimant)
-    response = _logged_in(coordinator).get(reverse("admin:expenses_expenseclaim_change", args=[claim.pk]))
+    response = client_with_two_step(coordinator).get(reverse("admin:expenses_expenseclaim_change", args=[claim.pk]))
     content = response.content.decode()
     assert "Only a finance approver can approve" in content
     assert 'value="Approve"' not in content
@@ -258,14 +251,14 @@ def test_bulk_approve_says_which_claims_it_could_not_approve(finance_client):
 
 def test_a_coordinator_cannot_approve_through_the_admin(coordinator):
     claim = _submitted()
-    response = _act(_logged_in(coordinator), "approve_claims", [claim])
+    response = _act(client_with_two_step(coordinator), "approve_claims", [claim])
     assert any("Only a finance approver" in m for m in _messages(response))
     claim.refresh_from_db()
     assert claim.status == Status.SUBMITTED
 
 
 def test_a_coordinator_cannot_reject_or_mark_paid_through_the_admin(coordinator, approver):
-    client = _logged_in(coordinator)
+    client = client_with_two_step(coordinator)
     submitted, approved = _submitted(), services.approve_claim(claim=_submitted(), by=approver)
     response = _confirm(client, "reject_claims", [submitted], reason="Not covered.")
     assert any(f"Claim #{submitted.pk} was not rejected: Only a finance approver" in m for m in _messages(response))
@@ -288,7 +281,7 @@ def test_an_approver_who_prepared_a_claim_cannot_approve_it_through_the_admin(ap
 def test_without_separation_of_duties_a_coordinator_approves(coordinator, settings):
     settings.EXPENSES_SEPARATION_OF_DUTIES = False
     claim = _submitted()
-    _act(_logged_in(coordinator), "approve_claims", [claim])
+    _act(client_with_two_step(coordinator), "approve_claims", [claim])
     claim.refresh_from_db()
     assert claim.status == Status.APPROVED
 
@@ -360,7 +353,7 @@ def test_deciding_from_the_claim_page_comes_back_to_it(finance_client):
 
 def test_claims_cannot_be_added_or_deleted_in_the_admin(finance_client, coordinator):
     claim = ExpenseClaimFactory(submitted=True)
-    client = _logged_in(coordinator)
+    client = client_with_two_step(coordinator)
     assert client.get(reverse("admin:expenses_expenseclaim_add")).status_code == 403
     assert client.get(reverse("admin:expenses_expenseclaim_delete", args=[claim.pk])).status_code == 403
 
@@ -393,7 +386,7 @@ def test_the_finance_export_refuses_an_end_before_the_start(finance_client):
 
 
 def test_the_finance_export_is_closed_to_members(member):
-    response = _logged_in(member).get(reverse("admin:expenses_finance_export"))
+    response = client_with_two_step(member).get(reverse("admin:expenses_finance_export"))
     assert response.status_code == 302
 
 
@@ -431,12 +424,12 @@ def test_the_remittance_action_needs_one_member(finance_client):
 
 
 def test_the_rules_open_straight_on_the_one_set(coordinator):
-    response = _logged_in(coordinator).get(reverse("admin:expenses_expenserules_changelist"))
+    response = client_with_two_step(coordinator).get(reverse("admin:expenses_expenserules_changelist"))
     assert response["Location"] == reverse("admin:expenses_expenserules_change", args=[1])
 
 
 def test_the_rules_choose_receipts_with_checkboxes(coordinator):
-    client = _logged_in(coordinator)
+    client = client_with_two_step(coordinator)
     rules = ExpenseRules.load()
     response = client.post(
         reverse("admin:expenses_expenserules_change", args=[rules.pk]),
@@ -456,7 +449,7 @@ def test_the_rules_choose_receipts_with_checkboxes(coordinator):
 def test_a_rate_used_by_a_claim_cannot_be_changed_or_deleted(coordinator):
     claim = ExpenseClaimFactory()
     item = ExpenseItemFactory(claim=claim, mileage=True)
-    client = _logged_in(coordinator)
+    client = client_with_two_step(coordinator)
     page = client.get(reverse("admin:expenses_rate_change", args=[item.rate_id])).content.decode()
     assert 'name="amount"' not in page
     assert client.get(reverse("admin:expenses_rate_delete", args=[item.rate_id])).status_code == 403
@@ -465,7 +458,7 @@ def test_a_rate_used_by_a_claim_cannot_be_changed_or_deleted(coordinator):
 def test_the_cap_of_a_rate_used_by_a_claim_cannot_be_changed(coordinator):
     item = ExpenseItemFactory(claim=ExpenseClaimFactory(), mileage=True)
     Rate.objects.filter(pk=item.rate_id).update(cap=Decimal("20.00"))
-    client = _logged_in(coordinator)
+    client = client_with_two_step(coordinator)
     url = reverse("admin:expenses_rate_change", args=[item.rate_id])
     assert 'name="cap"' not in client.get(url).content.decode()
     client.post(
@@ -477,7 +470,7 @@ def test_the_cap_of_a_rate_used_by_a_claim_cannot_be_changed(coordinator):
 
 def test_the_cap_of_an_unused_rate_can_still_be_set(coordinator):
     rate = Rate.objects.create(kind="mileage", unit="per_mile", amount=Decimal("0.45"), valid_from=dt.date(2030, 1, 1))
-    client = _logged_in(coordinator)
+    client = client_with_two_step(coordinator)
     url = reverse("admin:expenses_rate_change", args=[rate.pk])
     assert 'name="cap"' in client.get(url).content.decode()
     response = client.post(
@@ -497,7 +490,7 @@ def test_the_cap_of_an_unused_rate_can_still_be_set(coordinator):
 
 
 def test_a_new_rate_from_a_date_can_be_added(coordinator):
-    response = _logged_in(coordinator).post(
+    response = client_with_two_step(coordinator).post(
         reverse("admin:expenses_rate_add"),
         {
             "kind": "mileage",

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin import helpers
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +23,7 @@ from expenses.tests.factories import (
 )
 from meetings.models import Registration
 from members.tests.html import Page, text
-from members.tests.totp import activate_totp
+from members.tests.totp import client_with_two_step
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +32,6 @@ CHANGELIST = reverse("admin:expenses_expenseclaim_changelist")
 PREPARE = reverse("admin:expenses_prepare")
 
 
-def _logged_in(user) -> Client:
-    activate_totp(user)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def coordinator_client(coordinator):
-    return _logged_in(coordinator)
 
 
 @pytest.fixture
@@ -105,7 +94,7 @@ def test_the_queue_links_to_entering_a_claim_for_a_member(coordinator_client):
 def test_members_and_commissioners_cannot_enter_claims(member, commissioner, amira):
     claim_meeting = attended_meeting(amira)
     for user in (member, commissioner):
-        response = _logged_in(user).post(PREPARE, {"member": amira.pk, "meeting": claim_meeting.pk})
+        response = client_with_two_step(user).post(PREPARE, {"member": amira.pk, "meeting": claim_meeting.pk})
         assert response.status_code in (302, 403)
     assert not ExpenseClaim.objects.exists()
 
@@ -196,7 +185,7 @@ def test_a_coordinator_prepares_a_claim_and_a_finance_approver_decides_it(
     assert claim.status == Status.SUBMITTED
 
     # A finance approver can.
-    finance = _logged_in(approver)
+    finance = client_with_two_step(approver)
     response = _act(finance, "approve_claims", claim)
     assert f"Approved 1 claim: #{claim.pk}." in _messages(response)
     claim.refresh_from_db()
@@ -217,11 +206,11 @@ def test_a_coordinator_prepares_a_claim_and_a_finance_approver_decides_it(
 def test_a_finance_approver_who_prepared_a_claim_cannot_decide_it_but_another_can(amira):
     preparer = FinanceApproverFactory(email="pat@example.org")
     other = FinanceApproverFactory(email="olu@example.org")
-    client = _logged_in(preparer)
+    client = client_with_two_step(preparer)
     claim = _prepared_and_sent(client, amira, attended_meeting(amira))
     response = _act(client, "approve_claims", claim)
     assert any("You prepared this claim" in m for m in _messages(response))
-    _act(_logged_in(other), "approve_claims", claim)
+    _act(client_with_two_step(other), "approve_claims", claim)
     claim.refresh_from_db()
     assert claim.status == Status.APPROVED
 

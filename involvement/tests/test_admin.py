@@ -1,19 +1,10 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from involvement.models import GroupProfile, Signpost
-from members.tests.totp import activate_totp
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def coordinator_client(coordinator):
-    activate_totp(coordinator)
-    client = Client()
-    client.force_login(coordinator)
-    return client
 
 
 def test_coordinator_edits_the_group_profile_and_the_footer_follows(coordinator_client, anonymous):

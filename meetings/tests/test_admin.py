@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -26,20 +25,11 @@ from meetings.tests.factories import (
     register,
 )
 from members.tests.html import Page
-from members.tests.totp import activate_totp
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/meetings/meeting/"
 PLAN_THE_YEAR = "/admin/meetings/meeting/plan-the-year/"
-
-
-@pytest.fixture
-def staff_client(coordinator):
-    activate_totp(coordinator)
-    client = Client()
-    client.force_login(coordinator)
-    return client
 
 
 class QueuedTask:
@@ -112,29 +102,29 @@ def _changelist_queries(client, url=CHANGELIST) -> int:
     return len(queries)
 
 
-def test_the_meetings_list_needs_the_same_queries_for_few_or_many_meetings(staff_client):
+def test_the_meetings_list_needs_the_same_queries_for_few_or_many_meetings(coordinator_client):
     for meeting in MeetingFactory.create_batch(2, capacity=10):
         RegistrationFactory.create_batch(2, meeting=meeting)
         refresh_counts(meeting)
-    _changelist_queries(staff_client)
-    small = _changelist_queries(staff_client)
+    _changelist_queries(coordinator_client)
+    small = _changelist_queries(coordinator_client)
 
     for meeting in MeetingFactory.create_batch(30, capacity=10):
         RegistrationFactory.create_batch(3, meeting=meeting)
         RegistrationFactory(meeting=meeting, waiting=True)
         refresh_counts(meeting)
 
-    assert _changelist_queries(staff_client) == small
-    assert _changelist_queries(staff_client, CHANGELIST + "?when=past") <= small
+    assert _changelist_queries(coordinator_client) == small
+    assert _changelist_queries(coordinator_client, CHANGELIST + "?when=past") <= small
 
 
-def test_the_list_shows_places_taken_and_waiting(staff_client):
+def test_the_list_shows_places_taken_and_waiting(coordinator_client):
     meeting = MeetingFactory(title="Spring group meeting", capacity=2)
     register(meeting)
     register(meeting)
     register(meeting)
 
-    page = Page(staff_client.get(CHANGELIST).content.decode())
+    page = Page(coordinator_client.get(CHANGELIST).content.decode())
 
     row = next(e for e in page.all("tr") if "Spring group meeting" in e["text"])
     assert "2 of 2" in row["text"]
@@ -143,25 +133,25 @@ def test_the_list_shows_places_taken_and_waiting(staff_client):
     assert page.one("a", href=PLAN_THE_YEAR)["text"] == "Plan the year"
 
 
-def test_the_list_shows_upcoming_meetings_unless_asked_for_past_ones(staff_client):
+def test_the_list_shows_upcoming_meetings_unless_asked_for_past_ones(coordinator_client):
     MeetingFactory(title="Next week's meeting")
     MeetingFactory(title="Last week's meeting", past=True)
 
-    upcoming = staff_client.get(CHANGELIST).content.decode()
-    past = staff_client.get(CHANGELIST + "?when=past").content.decode()
-    everything = staff_client.get(CHANGELIST + "?when=all").content.decode()
+    upcoming = coordinator_client.get(CHANGELIST).content.decode()
+    past = coordinator_client.get(CHANGELIST + "?when=past").content.decode()
+    everything = coordinator_client.get(CHANGELIST + "?when=all").content.decode()
 
     assert "Next week" in upcoming and "Last week" not in upcoming
     assert "Last week" in past and "Next week" not in past
     assert "Next week" in everything and "Last week" in everything
 
 
-def test_the_change_form_shows_registrants_needs_and_links_to_attendance(staff_client):
+def test_the_change_form_shows_registrants_needs_and_links_to_attendance(coordinator_client):
     meeting = MeetingFactory()
     RegistrationFactory(meeting=meeting, member=MemberFactory(user__name="Amira Khan"), with_needs=True)
     ActionFactory(meeting=meeting, description="Send round the leaflet")
 
-    response = staff_client.get(_change_url(meeting))
+    response = coordinator_client.get(_change_url(meeting))
 
     assert response.status_code == 200
     text = response.content.decode()
@@ -176,10 +166,10 @@ def test_the_change_form_shows_registrants_needs_and_links_to_attendance(staff_c
 # --- Cancelling ---------------------------------------------------------------------------
 
 
-def test_cancelling_asks_for_a_reason_first_and_changes_nothing_until_confirmed(staff_client):
+def test_cancelling_asks_for_a_reason_first_and_changes_nothing_until_confirmed(coordinator_client):
     meeting = MeetingFactory(title="May group meeting")
 
-    response = staff_client.post(CHANGELIST, {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk]})
+    response = coordinator_client.post(CHANGELIST, {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk]})
 
     assert response.status_code == 200
     text = response.content.decode()
@@ -190,14 +180,14 @@ def test_cancelling_asks_for_a_reason_first_and_changes_nothing_until_confirmed(
 
 
 def test_the_cancel_action_cancels_through_the_service_and_queues_the_notices(
-    staff_client, change_notices, django_capture_on_commit_callbacks
+    coordinator_client, change_notices, django_capture_on_commit_callbacks
 ):
     meeting = MeetingFactory()
     other = MeetingFactory()
     register(meeting)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = staff_client.post(
+        response = coordinator_client.post(
             CHANGELIST,
             {
                 "action": "cancel_meetings",
@@ -221,13 +211,15 @@ def test_the_cancel_action_cancels_through_the_service_and_queues_the_notices(
     assert other.status == Meeting.Status.SCHEDULED
 
 
-def test_a_meeting_can_be_cancelled_from_its_own_page(staff_client, change_notices, django_capture_on_commit_callbacks):
+def test_a_meeting_can_be_cancelled_from_its_own_page(
+    coordinator_client, change_notices, django_capture_on_commit_callbacks
+):
     meeting = MeetingFactory()
     url = reverse("admin:meetings_meeting_cancel", args=[meeting.pk])
-    assert "Yes, cancel and tell everyone" in staff_client.get(url).content.decode()
+    assert "Yes, cancel and tell everyone" in coordinator_client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(url, {"confirm": "yes", "reason": "Not enough people could come."})
+        response = coordinator_client.post(url, {"confirm": "yes", "reason": "Not enough people could come."})
 
     assert response.status_code == 302
     assert response["Location"] == _change_url(meeting)
@@ -238,12 +230,12 @@ def test_a_meeting_can_be_cancelled_from_its_own_page(staff_client, change_notic
 
 
 def test_cancelling_a_cancelled_meeting_again_sends_nothing(
-    staff_client, change_notices, django_capture_on_commit_callbacks
+    coordinator_client, change_notices, django_capture_on_commit_callbacks
 ):
     meeting = MeetingFactory(cancelled=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(
+        coordinator_client.post(
             CHANGELIST,
             {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk], "confirm": "yes", "reason": "Again"},
         )
@@ -257,14 +249,14 @@ def test_cancelling_a_cancelled_meeting_again_sends_nothing(
 
 
 def test_changing_the_time_in_the_admin_bumps_the_sequence_and_queues_change_notices(
-    staff_client, change_notices, django_capture_on_commit_callbacks
+    coordinator_client, change_notices, django_capture_on_commit_callbacks
 ):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
     register(meeting)
     later = dt.datetime(2026, 12, 8, 13, 30, tzinfo=LONDON)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = staff_client.post(
+        response = coordinator_client.post(
             _change_url(meeting),
             _form_data(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), title="Moved meeting"),
         )
@@ -278,7 +270,7 @@ def test_changing_the_time_in_the_admin_bumps_the_sequence_and_queues_change_not
     assert change_notices.calls == [(meeting.pk, "changed")]
 
 
-def test_times_typed_in_the_admin_are_uk_time(staff_client, change_notices, django_capture_on_commit_callbacks):
+def test_times_typed_in_the_admin_are_uk_time(coordinator_client, change_notices, django_capture_on_commit_callbacks):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
     data = _form_data(meeting)
     data.update(
@@ -286,7 +278,7 @@ def test_times_typed_in_the_admin_are_uk_time(staff_client, change_notices, djan
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(_change_url(meeting), data)
+        coordinator_client.post(_change_url(meeting), data)
 
     meeting.refresh_from_db()
     assert meeting.starts_at == dt.datetime(2027, 7, 13, 9, tzinfo=dt.UTC)
@@ -300,14 +292,14 @@ def test_times_typed_in_the_admin_are_uk_time(staff_client, change_notices, djan
     ],
 )
 def test_changing_the_place_or_joining_link_tells_registrants(
-    staff_client, change_notices, django_capture_on_commit_callbacks, change
+    coordinator_client, change_notices, django_capture_on_commit_callbacks, change
 ):
     meeting = MeetingFactory()
     if change.get("venue") == "new":
         change = {"venue": VenueFactory().pk}
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(_change_url(meeting), _form_data(meeting, **change))
+        response = coordinator_client.post(_change_url(meeting), _form_data(meeting, **change))
 
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -315,12 +307,12 @@ def test_changing_the_place_or_joining_link_tells_registrants(
     assert change_notices.calls == [(meeting.pk, "changed")]
 
 
-def test_changing_only_the_wording_tells_nobody(staff_client, change_notices, django_capture_on_commit_callbacks):
+def test_changing_only_the_wording_tells_nobody(coordinator_client, change_notices, django_capture_on_commit_callbacks):
     meeting = MeetingFactory()
     register(meeting)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = staff_client.post(_change_url(meeting), _form_data(meeting, agenda="Welcome\nTea"))
+        response = coordinator_client.post(_change_url(meeting), _form_data(meeting, agenda="Welcome\nTea"))
 
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -330,12 +322,12 @@ def test_changing_only_the_wording_tells_nobody(staff_client, change_notices, dj
     assert change_notices.calls == []
 
 
-def test_saving_the_form_keeps_counts_that_changed_while_it_was_open(staff_client, change_notices):
+def test_saving_the_form_keeps_counts_that_changed_while_it_was_open(coordinator_client, change_notices):
     meeting = MeetingFactory(capacity=10)
     data = _form_data(meeting, title="New title")
     register(meeting)  # someone signs up while the coordinator is editing
 
-    staff_client.post(_change_url(meeting), data)
+    coordinator_client.post(_change_url(meeting), data)
 
     meeting.refresh_from_db()
     assert meeting.title == "New title"
@@ -343,7 +335,7 @@ def test_saving_the_form_keeps_counts_that_changed_while_it_was_open(staff_clien
 
 
 def test_raising_the_capacity_moves_people_off_the_waiting_list(
-    staff_client, django_capture_on_commit_callbacks, monkeypatch
+    coordinator_client, django_capture_on_commit_callbacks, monkeypatch
 ):
     promotion = QueuedTask()
     monkeypatch.setattr(tasks, "send_promotion_notice", promotion)
@@ -353,7 +345,7 @@ def test_raising_the_capacity_moves_people_off_the_waiting_list(
     assert waiting.status == Registration.Status.WAITING
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(_change_url(meeting), _form_data(meeting, capacity=2))
+        coordinator_client.post(_change_url(meeting), _form_data(meeting, capacity=2))
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.REGISTERED
@@ -362,8 +354,8 @@ def test_raising_the_capacity_moves_people_off_the_waiting_list(
     assert (meeting.registered_count, meeting.waiting_count) == (2, 0)
 
 
-def test_the_times_are_labelled_as_uk_time(staff_client):
-    text = staff_client.get(_change_url(MeetingFactory())).content.decode()
+def test_the_times_are_labelled_as_uk_time(coordinator_client):
+    text = coordinator_client.get(_change_url(MeetingFactory())).content.decode()
 
     assert "Europe/London" in text
 
@@ -371,13 +363,13 @@ def test_the_times_are_labelled_as_uk_time(staff_client):
 # --- Minutes ------------------------------------------------------------------------------
 
 
-def test_publish_minutes_publishes_written_minutes_and_skips_meetings_without(staff_client):
+def test_publish_minutes_publishes_written_minutes_and_skips_meetings_without(coordinator_client):
     written = MeetingFactory(
         past=True, minutes="We agreed the new leaflet.", minutes_status=Meeting.MinutesStatus.DRAFT
     )
     empty = MeetingFactory(past=True)
 
-    response = staff_client.post(
+    response = coordinator_client.post(
         CHANGELIST + "?when=past",
         {"action": "publish_minutes_action", ACTION_CHECKBOX_NAME: [written.pk, empty.pk]},
         follow=True,
@@ -394,10 +386,10 @@ def test_publish_minutes_publishes_written_minutes_and_skips_meetings_without(st
     assert empty.minutes_published_at is None
 
 
-def test_publishing_minutes_from_the_form_records_when(staff_client):
+def test_publishing_minutes_from_the_form_records_when(coordinator_client):
     meeting = MeetingFactory(past=True, minutes="Notes", minutes_status=Meeting.MinutesStatus.DRAFT)
 
-    staff_client.post(_change_url(meeting), _form_data(meeting, minutes_status=Meeting.MinutesStatus.PUBLISHED))
+    coordinator_client.post(_change_url(meeting), _form_data(meeting, minutes_status=Meeting.MinutesStatus.PUBLISHED))
 
     meeting.refresh_from_db()
     assert meeting.minutes_are_published
@@ -437,10 +429,12 @@ def _preview(client, venue, **changes):
     return Page(response.content.decode())
 
 
-def test_plan_the_year_previews_the_dates_with_the_bank_holiday_move_and_saves_nothing(staff_client, in_april_2026):
+def test_plan_the_year_previews_the_dates_with_the_bank_holiday_move_and_saves_nothing(
+    coordinator_client, in_april_2026
+):
     venue = VenueFactory()
 
-    page = _preview(staff_client, venue)
+    page = _preview(coordinator_client, venue)
 
     rows = page.one("table", id="plan-preview")
     text = " ".join(rows["text"].split())
@@ -455,13 +449,13 @@ def test_plan_the_year_previews_the_dates_with_the_bank_holiday_move_and_saves_n
     assert not MeetingSeries.objects.exists()
 
 
-def test_plan_the_year_saves_the_previewed_meetings_in_one_go(staff_client, coordinator, in_april_2026):
+def test_plan_the_year_saves_the_previewed_meetings_in_one_go(coordinator_client, coordinator, in_april_2026):
     venue = VenueFactory()
-    page = _preview(staff_client, venue)
+    page = _preview(coordinator_client, venue)
     signature = page.one("input", name="plan_signature")["attrs"]["value"]
     dates = [e["attrs"]["value"] for e in page.all("input", type="checkbox") if e["attrs"]["name"] == "include"]
 
-    response = staff_client.post(
+    response = coordinator_client.post(
         PLAN_THE_YEAR,
         {**RULE, "venue": venue.pk, "save": "Save", "plan_signature": signature, "include": dates},
     )
@@ -486,16 +480,16 @@ def test_plan_the_year_saves_the_previewed_meetings_in_one_go(staff_client, coor
         (venue, 20, Meeting.Kind.GROUP_MEETING, "Priya Shah")
     }
     # The series link in the redirect shows them all.
-    listed = staff_client.get(response["Location"]).content.decode()
+    listed = coordinator_client.get(response["Location"]).content.decode()
     assert listed.count("Tick who is here") == 6
 
 
-def test_plan_the_year_leaves_out_dates_unticked_in_the_preview(staff_client, in_april_2026):
+def test_plan_the_year_leaves_out_dates_unticked_in_the_preview(coordinator_client, in_april_2026):
     venue = VenueFactory()
-    page = _preview(staff_client, venue)
+    page = _preview(coordinator_client, venue)
     signature = page.one("input", name="plan_signature")["attrs"]["value"]
 
-    staff_client.post(
+    coordinator_client.post(
         PLAN_THE_YEAR,
         {**RULE, "venue": venue.pk, "save": "Save", "plan_signature": signature, "include": ["2026-07-06"]},
     )
@@ -503,12 +497,12 @@ def test_plan_the_year_leaves_out_dates_unticked_in_the_preview(staff_client, in
     assert [timezone.localtime(m.starts_at).date() for m in Meeting.objects.all()] == [dt.date(2026, 7, 6)]
 
 
-def test_plan_the_year_will_not_save_a_rule_changed_since_the_preview(staff_client, in_april_2026):
+def test_plan_the_year_will_not_save_a_rule_changed_since_the_preview(coordinator_client, in_april_2026):
     venue = VenueFactory()
-    page = _preview(staff_client, venue)
+    page = _preview(coordinator_client, venue)
     signature = page.one("input", name="plan_signature")["attrs"]["value"]
 
-    response = staff_client.post(
+    response = coordinator_client.post(
         PLAN_THE_YEAR,
         {**RULE, "venue": venue.pk, "weekday": "1", "save": "Save", "plan_signature": signature, "include": []},
     )
@@ -518,19 +512,19 @@ def test_plan_the_year_will_not_save_a_rule_changed_since_the_preview(staff_clie
     assert not Meeting.objects.exists()
 
 
-def test_plan_the_year_flags_days_that_already_have_a_meeting(staff_client, in_april_2026):
+def test_plan_the_year_flags_days_that_already_have_a_meeting(coordinator_client, in_april_2026):
     venue = VenueFactory()
     MeetingFactory(title="Existing meeting", starts_at=dt.datetime(2026, 7, 6, 18, tzinfo=LONDON))
 
-    page = _preview(staff_client, venue)
+    page = _preview(coordinator_client, venue)
 
     july = page.one("input", value="2026-07-06")
     assert "checked" not in july["attrs"]
     assert "Already a meeting that day: Existing meeting" in page.one("table", id="plan-preview")["text"]
 
 
-def test_plan_the_year_explains_mistakes_next_to_the_fields(staff_client, in_april_2026):
-    response = staff_client.post(
+def test_plan_the_year_explains_mistakes_next_to_the_fields(coordinator_client, in_april_2026):
+    response = coordinator_client.post(
         PLAN_THE_YEAR, {**RULE, "venue": "", "start_time": "14:00", "end_time": "12:00", "preview": "Preview"}
     )
 
@@ -551,12 +545,12 @@ def test_plan_the_year_is_for_staff_only(member_client):
 # --- Registrations and deliveries ---------------------------------------------------------
 
 
-def test_staff_can_add_someone_to_a_meeting_through_the_registration_service(staff_client):
+def test_staff_can_add_someone_to_a_meeting_through_the_registration_service(coordinator_client):
     meeting = MeetingFactory(capacity=1)
     first, second = MemberFactory(active=True), MemberFactory(active=True)
 
     for member in (first, second):
-        response = staff_client.post(
+        response = coordinator_client.post(
             "/admin/meetings/registration/add/",
             {"meeting": meeting.pk, "member": member.pk, "needs_childcare": "on", "dietary": "", "other_needs": ""},
         )
@@ -569,10 +563,10 @@ def test_staff_can_add_someone_to_a_meeting_through_the_registration_service(sta
     assert (meeting.registered_count, meeting.waiting_count) == (1, 1)
 
 
-def test_staff_cannot_add_someone_to_a_cancelled_meeting(staff_client):
+def test_staff_cannot_add_someone_to_a_cancelled_meeting(coordinator_client):
     meeting = MeetingFactory(cancelled=True)
 
-    response = staff_client.post(
+    response = coordinator_client.post(
         "/admin/meetings/registration/add/", {"meeting": meeting.pk, "member": MemberFactory(active=True).pk}
     )
 
@@ -582,7 +576,7 @@ def test_staff_cannot_add_someone_to_a_cancelled_meeting(staff_client):
 
 
 def test_cancelling_a_registration_in_the_admin_frees_the_place_for_the_next_person(
-    staff_client, django_capture_on_commit_callbacks, monkeypatch
+    coordinator_client, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr(tasks, "send_promotion_notice", QueuedTask())
     meeting = MeetingFactory(capacity=1)
@@ -590,7 +584,7 @@ def test_cancelling_a_registration_in_the_admin_frees_the_place_for_the_next_per
     waiting = register(meeting)
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(
+        coordinator_client.post(
             "/admin/meetings/registration/",
             {"action": "cancel_registrations", ACTION_CHECKBOX_NAME: [holder.pk]},
         )
@@ -601,42 +595,44 @@ def test_cancelling_a_registration_in_the_admin_frees_the_place_for_the_next_per
     assert waiting.status == Registration.Status.REGISTERED
 
 
-def test_the_registrations_list_needs_the_same_queries_for_few_or_many(staff_client):
+def test_the_registrations_list_needs_the_same_queries_for_few_or_many(coordinator_client):
     url = "/admin/meetings/registration/"
     RegistrationFactory.create_batch(2, with_needs=True)
-    _changelist_queries(staff_client, url)
-    small = _changelist_queries(staff_client, url)
+    _changelist_queries(coordinator_client, url)
+    small = _changelist_queries(coordinator_client, url)
 
     RegistrationFactory.create_batch(30, with_needs=True)
 
-    assert _changelist_queries(staff_client, url) == small
+    assert _changelist_queries(coordinator_client, url) == small
 
 
-def test_what_was_sent_is_visible_but_read_only(staff_client):
+def test_what_was_sent_is_visible_but_read_only(coordinator_client):
     MessageDeliveryFactory(status=MessageDelivery.Status.FAILED, last_error="SMTP timed out")
     MessageDeliveryFactory()
 
-    response = staff_client.get("/admin/meetings/messagedelivery/")
+    response = coordinator_client.get("/admin/meetings/messagedelivery/")
 
     assert response.status_code == 200
     assert "SMTP timed out" in response.content.decode()
-    assert staff_client.get("/admin/meetings/messagedelivery/add/").status_code == 403
+    assert coordinator_client.get("/admin/meetings/messagedelivery/add/").status_code == 403
     delivery = MessageDelivery.objects.first()
     assert (
-        staff_client.post(f"/admin/meetings/messagedelivery/{delivery.pk}/change/", {"status": "sent"}).status_code
+        coordinator_client.post(
+            f"/admin/meetings/messagedelivery/{delivery.pk}/change/", {"status": "sent"}
+        ).status_code
         == 403
     )
 
 
-def test_the_deliveries_list_needs_the_same_queries_for_few_or_many(staff_client):
+def test_the_deliveries_list_needs_the_same_queries_for_few_or_many(coordinator_client):
     url = "/admin/meetings/messagedelivery/"
     MessageDeliveryFactory.create_batch(2)
-    _changelist_queries(staff_client, url)
-    small = _changelist_queries(staff_client, url)
+    _changelist_queries(coordinator_client, url)
+    small = _changelist_queries(coordinator_client, url)
 
     MessageDeliveryFactory.create_batch(30)
 
-    assert _changelist_queries(staff_client, url) == small
+    assert _changelist_queries(coordinator_client, url) == small
 
 
 @pytest.mark.parametrize(
@@ -649,17 +645,17 @@ def test_the_deliveries_list_needs_the_same_queries_for_few_or_many(staff_client
         "/admin/meetings/meeting/add/",
     ],
 )
-def test_the_other_meeting_admin_pages_open(staff_client, url):
+def test_the_other_meeting_admin_pages_open(coordinator_client, url):
     VenueFactory()
-    assert staff_client.get(url).status_code == 200
+    assert coordinator_client.get(url).status_code == 200
 
 
-def test_adding_someone_offers_only_meetings_they_could_still_come_to(staff_client):
+def test_adding_someone_offers_only_meetings_they_could_still_come_to(coordinator_client):
     MeetingFactory(title="Coming meeting")
     MeetingFactory(title="Gone meeting", past=True)
     MeetingFactory(title="Called-off meeting", cancelled=True)
 
-    response = staff_client.get(
+    response = coordinator_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "meetings", "model_name": "registration", "field_name": "meeting", "term": "meeting"},
     )
@@ -679,7 +675,7 @@ def test_adding_someone_offers_only_meetings_they_could_still_come_to(staff_clie
     ],
 )
 def test_changing_something_the_calendar_shows_bumps_its_sequence_without_emailing(
-    staff_client, change_notices, django_capture_on_commit_callbacks, field, value, seen_in_ics
+    coordinator_client, change_notices, django_capture_on_commit_callbacks, field, value, seen_in_ics
 ):
     import icalendar
 
@@ -690,7 +686,7 @@ def test_changing_something_the_calendar_shows_bumps_its_sequence_without_emaili
     before = icalendar.Calendar.from_ical(meeting_ics(meeting)).events[0]
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = staff_client.post(_change_url(meeting), _form_data(meeting, **{field: value}))
+        response = coordinator_client.post(_change_url(meeting), _form_data(meeting, **{field: value}))
 
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -703,20 +699,20 @@ def test_changing_something_the_calendar_shows_bumps_its_sequence_without_emaili
     assert not MessageDelivery.objects.exists()
 
 
-def test_changing_the_joining_notes_bumps_the_sequence(staff_client, change_notices):
+def test_changing_the_joining_notes_bumps_the_sequence(coordinator_client, change_notices):
     meeting = MeetingFactory(online=True)
 
-    staff_client.post(_change_url(meeting), _form_data(meeting, online_joining_notes="Join from 9:45."))
+    coordinator_client.post(_change_url(meeting), _form_data(meeting, online_joining_notes="Join from 9:45."))
 
     meeting.refresh_from_db()
     assert meeting.sequence == 1
 
 
-def test_a_move_and_a_calendar_change_together_bump_the_sequence_once(staff_client, change_notices):
+def test_a_move_and_a_calendar_change_together_bump_the_sequence_once(coordinator_client, change_notices):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 12, 8, 10, tzinfo=LONDON))
     later = dt.datetime(2026, 12, 8, 13, tzinfo=LONDON)
 
-    staff_client.post(
+    coordinator_client.post(
         _change_url(meeting),
         _form_data(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), what_to_bring="A pen."),
     )
@@ -739,11 +735,11 @@ def test_a_move_and_a_calendar_change_together_bump_the_sequence_once(staff_clie
     ],
 )
 def test_an_incomplete_meeting_is_explained_next_to_the_field_and_not_saved(
-    staff_client, change_notices, changes, field, message
+    coordinator_client, change_notices, changes, field, message
 ):
     meeting = MeetingFactory(title="Before")
 
-    response = staff_client.post(_change_url(meeting), _form_data(meeting, title="After", **changes))
+    response = coordinator_client.post(_change_url(meeting), _form_data(meeting, title="After", **changes))
 
     assert response.status_code == 200
     page = Page(response.content.decode())
@@ -754,11 +750,11 @@ def test_an_incomplete_meeting_is_explained_next_to_the_field_and_not_saved(
     assert meeting.title == "Before"
 
 
-def test_adding_an_online_meeting_without_a_link_is_refused_with_a_message(staff_client):
+def test_adding_an_online_meeting_without_a_link_is_refused_with_a_message(coordinator_client):
     data = _form_data(MeetingFactory.build(venue=None, mode=Meeting.Mode.ONLINE, online_link=""))
     data["title"] = "New online meeting"
 
-    response = staff_client.post("/admin/meetings/meeting/add/", data)
+    response = coordinator_client.post("/admin/meetings/meeting/add/", data)
 
     assert response.status_code == 200
     assert "Add the online joining link" in response.content.decode()
@@ -784,12 +780,12 @@ def _reminder_delivery(**fields) -> MessageDelivery:
     return MessageDeliveryFactory(registration=registration, kind=MessageDelivery.Kind.REMINDER, key=7, **fields)
 
 
-def test_send_again_sends_a_message_that_ran_out_of_attempts(staff_client, mailoutbox):
+def test_send_again_sends_a_message_that_ran_out_of_attempts(coordinator_client, mailoutbox):
     from meetings.deliveries import MAX_ATTEMPTS
 
     delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, sent_at=None)
 
-    response = _send_again(staff_client, [delivery])
+    response = _send_again(coordinator_client, [delivery])
 
     assert "Sent 1 message(s)." in response.content.decode()
     (message,) = mailoutbox
@@ -798,16 +794,16 @@ def test_send_again_sends_a_message_that_ran_out_of_attempts(staff_client, mailo
     assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.SENT, MAX_ATTEMPTS + 1)
 
     # Clicking again sends nothing more: it has gone.
-    _send_again(staff_client, [delivery])
+    _send_again(coordinator_client, [delivery])
     assert len(mailoutbox) == 1
 
 
-def test_send_again_sends_a_message_stuck_sending_but_not_one_still_being_sent(staff_client, mailoutbox):
+def test_send_again_sends_a_message_stuck_sending_but_not_one_still_being_sent(coordinator_client, mailoutbox):
     stuck = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None)
     MessageDelivery.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(days=5))
     in_flight = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None)
 
-    response = _send_again(staff_client, [stuck, in_flight])
+    response = _send_again(coordinator_client, [stuck, in_flight])
 
     text = response.content.decode()
     assert "Sent 1 message(s)." in text
@@ -829,10 +825,10 @@ def test_send_again_takes_the_message_with_a_conditional_update(mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_send_again_leaves_sent_messages_alone(staff_client, mailoutbox):
+def test_send_again_leaves_sent_messages_alone(coordinator_client, mailoutbox):
     delivery = _reminder_delivery()
 
-    response = _send_again(staff_client, [delivery])
+    response = _send_again(coordinator_client, [delivery])
 
     assert "1 left alone: already sent" in response.content.decode()
     assert mailoutbox == []
@@ -850,7 +846,7 @@ def test_members_cannot_send_messages_again(member_client):
     assert delivery.status == MessageDelivery.Status.FAILED
 
 
-def test_the_needs_checking_filter_lists_stuck_and_exhausted_messages(staff_client):
+def test_the_needs_checking_filter_lists_stuck_and_exhausted_messages(coordinator_client):
     from meetings.deliveries import MAX_ATTEMPTS
 
     stuck = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None, last_error="stuck-one")
@@ -859,7 +855,7 @@ def test_the_needs_checking_filter_lists_stuck_and_exhausted_messages(staff_clie
     _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=1, last_error="will-retry-one")
     _reminder_delivery(last_error="sent-one")
 
-    text = staff_client.get("/admin/meetings/messagedelivery/?needs_checking=yes").content.decode()
+    text = coordinator_client.get("/admin/meetings/messagedelivery/?needs_checking=yes").content.decode()
 
     assert "stuck-one" in text
     assert "exhausted-one" in text
@@ -890,14 +886,14 @@ def test_the_last_failed_attempt_is_logged_as_an_error(caplog, monkeypatch):
     assert "Send again" in errors[0].getMessage()
 
 
-def test_plan_the_year_skips_the_bank_holidays_of_the_groups_nation(staff_client, in_april_2026):
+def test_plan_the_year_skips_the_bank_holidays_of_the_groups_nation(coordinator_client, in_april_2026):
     from meetings.tests.factories import group_profile
 
     group_profile(uk_nation="SCT")
     venue = VenueFactory()
 
     # First Monday of August 2026, every month for one month: a bank holiday in Scotland only.
-    page = _preview(staff_client, venue, first_month="2026-08-01", months="1", every_n_months="1")
+    page = _preview(coordinator_client, venue, first_month="2026-08-01", months="1", every_n_months="1")
 
     text = " ".join(page.one("table", id="plan-preview")["text"].split())
     assert "Summer Bank Holiday" in text
@@ -906,8 +902,8 @@ def test_plan_the_year_skips_the_bank_holidays_of_the_groups_nation(staff_client
     assert "Bank holidays in Scotland, as set in the group profile." in hint["text"]
 
 
-def test_plan_the_year_explains_a_missing_joining_link_next_to_the_field(staff_client, in_april_2026):
-    response = staff_client.post(
+def test_plan_the_year_explains_a_missing_joining_link_next_to_the_field(coordinator_client, in_april_2026):
+    response = coordinator_client.post(
         PLAN_THE_YEAR, {**RULE, "mode": Meeting.Mode.ONLINE, "online_link": "", "preview": "Preview"}
     )
 
@@ -916,7 +912,7 @@ def test_plan_the_year_explains_a_missing_joining_link_next_to_the_field(staff_c
     assert not Meeting.objects.exists()
 
 
-def test_correcting_a_venues_address_bumps_the_sequence_of_meetings_still_to_come(staff_client):
+def test_correcting_a_venues_address_bumps_the_sequence_of_meetings_still_to_come(coordinator_client):
     venue = VenueFactory(name="Riverside Family Centre", address="12 Mill Lane\nRiverside")
     coming = MeetingFactory(venue=venue)
     gone = MeetingFactory(venue=venue, past=True)
@@ -932,7 +928,7 @@ def test_correcting_a_venues_address_bumps_the_sequence_of_meetings_still_to_com
         "directions_url": "",
     }
 
-    response = staff_client.post(reverse("admin:meetings_venue_change", args=[venue.pk]), data)
+    response = coordinator_client.post(reverse("admin:meetings_venue_change", args=[venue.pk]), data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     coming.refresh_from_db()

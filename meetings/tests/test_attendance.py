@@ -8,28 +8,15 @@ import pytest
 import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Meeting, Registration
 from meetings.tests.factories import MeetingFactory, MemberFactory, RegistrationFactory, refresh_counts
 from members.tests.html import Page
-from members.tests.totp import activate_totp
+from members.tests.totp import client_with_two_step
 
 pytestmark = pytest.mark.django_db
-
-
-def _logged_in(user) -> Client:
-    activate_totp(user)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def staff_client(coordinator):
-    return _logged_in(coordinator)
 
 
 def _person(name: str, **kwargs):
@@ -63,8 +50,8 @@ def _csv_url(meeting) -> str:
 # --- Tick who is here ----------------------------------------------------------------------
 
 
-def test_coordinator_sees_everyone_with_a_place_and_their_needs(staff_client, meeting):
-    response = staff_client.get(_attendance_url(meeting))
+def test_coordinator_sees_everyone_with_a_place_and_their_needs(coordinator_client, meeting):
+    response = coordinator_client.get(_attendance_url(meeting))
 
     assert response.status_code == 200
     page = Page(response.content.decode())
@@ -88,10 +75,10 @@ def test_coordinator_sees_everyone_with_a_place_and_their_needs(staff_client, me
     assert "(1 on the waiting list)" in page.main()["text"]
 
 
-def test_ticking_who_is_here_marks_them_attended_and_the_rest_as_not_attending(staff_client, meeting):
+def test_ticking_who_is_here_marks_them_attended_and_the_rest_as_not_attending(coordinator_client, meeting):
     amira, beth, cara = (_registration(meeting, name) for name in ("Amira Khan", "Beth Jones", "Cara Lewis"))
 
-    response = staff_client.post(_attendance_url(meeting), {"attended": [amira.pk, cara.pk]}, follow=True)
+    response = coordinator_client.post(_attendance_url(meeting), {"attended": [amira.pk, cara.pk]}, follow=True)
 
     assert response.redirect_chain[-1][0] == _attendance_url(meeting)
     assert "Attendance saved: 2 here, 1 not here." in response.content.decode()
@@ -114,11 +101,11 @@ def test_ticking_who_is_here_marks_them_attended_and_the_rest_as_not_attending(s
     assert "checked" not in page.one("input", value=str(beth.pk))["attrs"]
 
 
-def test_attendance_can_be_corrected(staff_client, meeting):
+def test_attendance_can_be_corrected(coordinator_client, meeting):
     amira, beth = _registration(meeting, "Amira Khan"), _registration(meeting, "Beth Jones")
-    staff_client.post(_attendance_url(meeting), {"attended": [amira.pk]})
+    coordinator_client.post(_attendance_url(meeting), {"attended": [amira.pk]})
 
-    staff_client.post(_attendance_url(meeting), {"attended": [beth.pk]})
+    coordinator_client.post(_attendance_url(meeting), {"attended": [beth.pk]})
 
     amira.refresh_from_db()
     beth.refresh_from_db()
@@ -126,18 +113,18 @@ def test_attendance_can_be_corrected(staff_client, meeting):
     assert beth.status == Registration.Status.ATTENDED
 
 
-def test_nobody_ticked_marks_everyone_as_not_attending(staff_client, meeting):
-    staff_client.post(_attendance_url(meeting), {})
+def test_nobody_ticked_marks_everyone_as_not_attending(coordinator_client, meeting):
+    coordinator_client.post(_attendance_url(meeting), {})
 
     assert set(meeting.registrations.filter(status__in=Registration.HOLDS_PLACE).values_list("status", flat=True)) == {
         Registration.Status.NO_SHOW
     }
 
 
-def test_someone_from_another_meeting_cannot_be_ticked(staff_client, meeting):
+def test_someone_from_another_meeting_cannot_be_ticked(coordinator_client, meeting):
     stranger = RegistrationFactory(meeting=MeetingFactory(past=True))
 
-    response = staff_client.post(_attendance_url(meeting), {"attended": [stranger.pk]})
+    response = coordinator_client.post(_attendance_url(meeting), {"attended": [stranger.pk]})
 
     assert response.status_code == 200
     assert Page(response.content.decode()).title.startswith("Error: ")
@@ -146,11 +133,11 @@ def test_someone_from_another_meeting_cannot_be_ticked(staff_client, meeting):
     assert not meeting.registrations.filter(status=Registration.Status.NO_SHOW).exists()
 
 
-def test_attendance_cannot_be_taken_for_a_cancelled_meeting(staff_client):
+def test_attendance_cannot_be_taken_for_a_cancelled_meeting(coordinator_client):
     meeting = MeetingFactory(past=True, cancelled=True)
     registration = RegistrationFactory(meeting=meeting)
 
-    response = staff_client.post(_attendance_url(meeting), {"attended": [registration.pk]})
+    response = coordinator_client.post(_attendance_url(meeting), {"attended": [registration.pk]})
 
     assert response.status_code == 200
     assert "This meeting was cancelled" in response.content.decode()
@@ -158,11 +145,11 @@ def test_attendance_cannot_be_taken_for_a_cancelled_meeting(staff_client):
     assert registration.status == Registration.Status.REGISTERED
 
 
-def test_a_meeting_not_started_yet_says_so(staff_client):
+def test_a_meeting_not_started_yet_says_so(coordinator_client):
     meeting = MeetingFactory()
     RegistrationFactory(meeting=meeting)
 
-    response = staff_client.get(_attendance_url(meeting))
+    response = coordinator_client.get(_attendance_url(meeting))
 
     text = " ".join(Page(response.content.decode()).main()["text"].split())
     assert "This meeting has not started yet" in text
@@ -181,10 +168,10 @@ def upcoming():
     return refresh_counts(meeting)
 
 
-def test_ticking_people_as_they_arrive_before_the_start_leaves_the_others_registered(staff_client, upcoming):
+def test_ticking_people_as_they_arrive_before_the_start_leaves_the_others_registered(coordinator_client, upcoming):
     amira = _registration(upcoming, "Amira Khan")
 
-    response = staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]}, follow=True)
+    response = coordinator_client.post(_attendance_url(upcoming), {"attended": [amira.pk]}, follow=True)
 
     assert "Saved: 1 here so far. Nobody is marked as not attending until the meeting starts." in (
         response.content.decode()
@@ -202,11 +189,11 @@ def test_ticking_people_as_they_arrive_before_the_start_leaves_the_others_regist
     assert (upcoming.registered_count, upcoming.waiting_count) == (3, 1)
 
 
-def test_someone_not_yet_ticked_keeps_their_joining_link_and_can_still_cancel(staff_client, upcoming, client):
+def test_someone_not_yet_ticked_keeps_their_joining_link_and_can_still_cancel(coordinator_client, upcoming, client):
     from meetings.services import cancel_registration, register_for_meeting
 
     amira, beth = _registration(upcoming, "Amira Khan"), _registration(upcoming, "Beth Jones")
-    staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})
+    coordinator_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})
 
     client.force_login(beth.member.user)
     page = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()
@@ -220,11 +207,11 @@ def test_someone_not_yet_ticked_keeps_their_joining_link_and_can_still_cancel(st
     assert promoted.status == Registration.Status.REGISTERED
 
 
-def test_unticking_someone_before_the_start_puts_them_back_as_registered(staff_client, upcoming):
+def test_unticking_someone_before_the_start_puts_them_back_as_registered(coordinator_client, upcoming):
     amira = _registration(upcoming, "Amira Khan")
-    staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})
+    coordinator_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})
 
-    staff_client.post(_attendance_url(upcoming), {"attended": []})
+    coordinator_client.post(_attendance_url(upcoming), {"attended": []})
 
     amira.refresh_from_db()
     assert amira.status == Registration.Status.REGISTERED
@@ -233,11 +220,11 @@ def test_unticking_someone_before_the_start_puts_them_back_as_registered(staff_c
 def test_once_the_meeting_has_started_anyone_not_ticked_did_not_attend(coordinator, upcoming):
     amira, beth = _registration(upcoming, "Amira Khan"), _registration(upcoming, "Beth Jones")
     with time_machine.travel(upcoming.starts_at - dt.timedelta(minutes=10), tick=False):
-        staff_client = _logged_in(coordinator)
-        staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})  # before the start
+        coordinator_client = client_with_two_step(coordinator)
+        coordinator_client.post(_attendance_url(upcoming), {"attended": [amira.pk]})  # before the start
 
     with time_machine.travel(upcoming.starts_at + dt.timedelta(minutes=10), tick=False):
-        response = staff_client.post(_attendance_url(upcoming), {"attended": [amira.pk, beth.pk]}, follow=True)
+        response = coordinator_client.post(_attendance_url(upcoming), {"attended": [amira.pk, beth.pk]}, follow=True)
 
     assert "Attendance saved: 2 here, 1 not here." in response.content.decode()
     statuses = dict(upcoming.registrations.values_list("member__user__name", "status"))
@@ -247,12 +234,12 @@ def test_once_the_meeting_has_started_anyone_not_ticked_did_not_attend(coordinat
     assert upcoming.attendance_taken_at is not None
 
 
-def test_the_attendance_page_is_never_cached(staff_client, meeting):
-    response = staff_client.get(_attendance_url(meeting))
+def test_the_attendance_page_is_never_cached(coordinator_client, meeting):
+    response = coordinator_client.get(_attendance_url(meeting))
 
     assert "no-store" in response["Cache-Control"]
     assert "no-cache" in response["Cache-Control"]
-    assert "no-store" in staff_client.get(_csv_url(meeting))["Cache-Control"]
+    assert "no-store" in coordinator_client.get(_csv_url(meeting))["Cache-Control"]
 
 
 # --- Attendance from the admin --------------------------------------------------------------
@@ -268,11 +255,11 @@ def _admin_action(client, action: str, registrations) -> str:
     return " ".join(response.content.decode().split())
 
 
-def test_coordinators_mark_attendance_from_the_registrations_admin(staff_client, meeting):
+def test_coordinators_mark_attendance_from_the_registrations_admin(coordinator_client, meeting):
     amira, beth = _registration(meeting, "Amira Khan"), _registration(meeting, "Beth Jones")
 
-    attended = _admin_action(staff_client, "mark_attended", [amira])
-    absent = _admin_action(staff_client, "mark_not_attended", [beth])
+    attended = _admin_action(coordinator_client, "mark_attended", [amira])
+    absent = _admin_action(coordinator_client, "mark_not_attended", [beth])
 
     assert "Marked 1 registration(s) as attended." in attended
     assert "Marked 1 registration(s) as did not attend." in absent
@@ -283,11 +270,11 @@ def test_coordinators_mark_attendance_from_the_registrations_admin(staff_client,
     assert (meeting.registered_count, meeting.waiting_count) == (3, 1)
 
 
-def test_the_admin_will_not_mark_anyone_absent_before_the_meeting_starts(staff_client, upcoming):
+def test_the_admin_will_not_mark_anyone_absent_before_the_meeting_starts(coordinator_client, upcoming):
     amira, beth = _registration(upcoming, "Amira Khan"), _registration(upcoming, "Beth Jones")
 
-    text = _admin_action(staff_client, "mark_not_attended", [beth])
-    arrived = _admin_action(staff_client, "mark_attended", [amira])
+    text = _admin_action(coordinator_client, "mark_not_attended", [beth])
+    arrived = _admin_action(coordinator_client, "mark_attended", [amira])
 
     assert "1 not changed: This meeting has not started yet, so nobody can be marked as not attending." in text
     beth.refresh_from_db()
@@ -298,19 +285,19 @@ def test_the_admin_will_not_mark_anyone_absent_before_the_meeting_starts(staff_c
     assert amira.status == Registration.Status.ATTENDED
 
 
-def test_the_admin_will_not_mark_attendance_for_someone_without_a_place(staff_client, meeting):
+def test_the_admin_will_not_mark_attendance_for_someone_without_a_place(coordinator_client, meeting):
     dana = _registration(meeting, "Dana Wood")  # waiting
 
-    text = _admin_action(staff_client, "mark_attended", [dana])
+    text = _admin_action(coordinator_client, "mark_attended", [dana])
 
     assert "1 not changed: did not have a place (on the waiting list)." in text
     dana.refresh_from_db()
     assert dana.status == Registration.Status.WAITING
 
 
-def test_an_unknown_meeting_is_not_found(staff_client):
-    assert staff_client.get(reverse("meetings_staff:attendance", args=[987654])).status_code == 404
-    assert staff_client.get(reverse("meetings_staff:attendees_csv", args=[987654])).status_code == 404
+def test_an_unknown_meeting_is_not_found(coordinator_client):
+    assert coordinator_client.get(reverse("meetings_staff:attendance", args=[987654])).status_code == 404
+    assert coordinator_client.get(reverse("meetings_staff:attendees_csv", args=[987654])).status_code == 404
 
 
 def _queries_for(client, url) -> int:
@@ -319,18 +306,20 @@ def _queries_for(client, url) -> int:
     return len(queries)
 
 
-def test_the_attendance_page_needs_the_same_queries_for_3_or_40_people(staff_client, django_assert_max_num_queries):
+def test_the_attendance_page_needs_the_same_queries_for_3_or_40_people(
+    coordinator_client, django_assert_max_num_queries
+):
     meeting = MeetingFactory(past=True)
     for _ in range(3):
         RegistrationFactory(meeting=meeting, with_needs=True)
-    _queries_for(staff_client, _attendance_url(meeting))  # warm the caches (group profile, sessions)
-    small = _queries_for(staff_client, _attendance_url(meeting))
+    _queries_for(coordinator_client, _attendance_url(meeting))  # warm the caches (group profile, sessions)
+    small = _queries_for(coordinator_client, _attendance_url(meeting))
 
     for _ in range(37):
         RegistrationFactory(meeting=meeting, with_needs=True)
     RegistrationFactory.create_batch(20, meeting=MeetingFactory(past=True))
     with django_assert_max_num_queries(small):
-        response = staff_client.get(_attendance_url(meeting))
+        response = coordinator_client.get(_attendance_url(meeting))
 
     assert len(Page(response.content.decode()).all("input", cls="nhsuk-checkboxes__input")) == 40
     assert small <= 10
@@ -345,11 +334,11 @@ def _rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
-def test_the_attendee_list_has_names_status_and_needs_for_the_venue(staff_client, meeting):
+def test_the_attendee_list_has_names_status_and_needs_for_the_venue(coordinator_client, meeting):
     later = _person("Gina Later")
     RegistrationFactory(meeting=meeting, member=later, waiting=True)
 
-    response = staff_client.get(_csv_url(meeting))
+    response = coordinator_client.get(_csv_url(meeting))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -370,11 +359,11 @@ def test_the_attendee_list_has_names_status_and_needs_for_the_venue(staff_client
     ]
 
 
-def test_the_attendee_list_shows_attendance_once_taken(staff_client, meeting):
+def test_the_attendee_list_shows_attendance_once_taken(coordinator_client, meeting):
     amira = _registration(meeting, "Amira Khan")
-    staff_client.post(_attendance_url(meeting), {"attended": [amira.pk]})
+    coordinator_client.post(_attendance_url(meeting), {"attended": [amira.pk]})
 
-    rows = _rows(staff_client.get(_csv_url(meeting)))
+    rows = _rows(coordinator_client.get(_csv_url(meeting)))
 
     assert [row[:2] for row in rows[1:4]] == [
         ["Amira Khan", "Attended"],
@@ -384,37 +373,37 @@ def test_the_attendee_list_shows_attendance_once_taken(staff_client, meeting):
 
 
 @pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\tTab"])
-def test_cells_that_a_spreadsheet_would_run_are_made_harmless(staff_client, dangerous):
+def test_cells_that_a_spreadsheet_would_run_are_made_harmless(coordinator_client, dangerous):
     meeting = MeetingFactory()
     RegistrationFactory(meeting=meeting, member=_person(dangerous), other_needs=dangerous)
 
-    rows = _rows(staff_client.get(_csv_url(meeting)))
+    rows = _rows(coordinator_client.get(_csv_url(meeting)))
 
     assert rows[1][0] == "'" + dangerous
     assert rows[1][2] == "'" + dangerous
 
 
-def test_the_attendee_list_needs_the_same_queries_for_3_or_40_people(staff_client):
+def test_the_attendee_list_needs_the_same_queries_for_3_or_40_people(coordinator_client):
     meeting = MeetingFactory()
     RegistrationFactory.create_batch(3, meeting=meeting, with_needs=True)
-    _queries_for(staff_client, _csv_url(meeting))
-    small = _queries_for(staff_client, _csv_url(meeting))
+    _queries_for(coordinator_client, _csv_url(meeting))
+    small = _queries_for(coordinator_client, _csv_url(meeting))
 
     RegistrationFactory.create_batch(30, meeting=meeting, with_needs=True)
     RegistrationFactory.create_batch(7, meeting=meeting, waiting=True)
 
-    assert _queries_for(staff_client, _csv_url(meeting)) == small
-    assert len(_rows(staff_client.get(_csv_url(meeting)))) == 41
+    assert _queries_for(coordinator_client, _csv_url(meeting)) == small
+    assert len(_rows(coordinator_client.get(_csv_url(meeting)))) == 41
 
 
 # --- The staff meetings list --------------------------------------------------------------
 
 
-def test_the_staff_list_shows_upcoming_meetings_with_links_to_attendance(staff_client, meeting):
+def test_the_staff_list_shows_upcoming_meetings_with_links_to_attendance(coordinator_client, meeting):
     upcoming = MeetingFactory(title="May group meeting", capacity=12)
     cancelled = MeetingFactory(title="Cancelled focus group", cancelled=True)
 
-    response = staff_client.get(reverse("meetings_staff:meeting_list"))
+    response = coordinator_client.get(reverse("meetings_staff:meeting_list"))
 
     assert response.status_code == 200
     page = Page(response.content.decode())
@@ -429,28 +418,28 @@ def test_the_staff_list_shows_upcoming_meetings_with_links_to_attendance(staff_c
     assert _attendance_url(cancelled) not in links
 
 
-def test_the_staff_list_shows_past_meetings_on_request(staff_client, meeting):
-    response = staff_client.get(reverse("meetings_staff:meeting_list") + "?when=past")
+def test_the_staff_list_shows_past_meetings_on_request(coordinator_client, meeting):
+    response = coordinator_client.get(reverse("meetings_staff:meeting_list") + "?when=past")
 
     text = " ".join(Page(response.content.decode()).main()["text"].split())
     assert "March group meeting" in text
     assert "3 registered, 1 waiting" in text
 
 
-def test_the_staff_list_needs_the_same_queries_for_few_or_many_meetings(staff_client):
+def test_the_staff_list_needs_the_same_queries_for_few_or_many_meetings(coordinator_client):
     MeetingFactory.create_batch(2)
     url = reverse("meetings_staff:meeting_list")
-    _queries_for(staff_client, url)
-    small = _queries_for(staff_client, url)
+    _queries_for(coordinator_client, url)
+    small = _queries_for(coordinator_client, url)
 
     for meeting in MeetingFactory.create_batch(30):
         RegistrationFactory.create_batch(2, meeting=meeting)
 
-    assert _queries_for(staff_client, url) == small
+    assert _queries_for(coordinator_client, url) == small
 
 
-def test_coordinators_have_a_staff_meetings_link_in_the_header(staff_client, member_client):
-    staff_nav = Page(staff_client.get(reverse("meetings_staff:meeting_list")).content.decode())
+def test_coordinators_have_a_staff_meetings_link_in_the_header(coordinator_client, member_client):
+    staff_nav = Page(coordinator_client.get(reverse("meetings_staff:meeting_list")).content.decode())
     link = staff_nav.one("a", cls="nhsuk-header__navigation-link", href=reverse("meetings_staff:meeting_list"))
     assert "Meetings (staff)" in link["text"]
     assert link["attrs"].get("aria-current") == "page"
@@ -483,14 +472,14 @@ def test_members_are_refused(member_client, meeting, name):
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
 def test_commissioners_are_refused(commissioner, meeting, name):
-    assert _logged_in(commissioner).get(_url(name, meeting)).status_code == 403
+    assert client_with_two_step(commissioner).get(_url(name, meeting)).status_code == 403
 
 
 def test_staff_without_the_coordinator_role_are_refused(meeting):
     from members.tests.factories import UserFactory
 
     staff = UserFactory(is_staff=True)
-    assert _logged_in(staff).get(_attendance_url(meeting)).status_code == 403
+    assert client_with_two_step(staff).get(_attendance_url(meeting)).status_code == 403
 
 
 def test_members_cannot_record_attendance(member_client, meeting):

@@ -41,14 +41,6 @@ ACCESS_LOG = "/admin/members/memberaccesslog/"
 NEW_PASSWORD = "a-long-and-memorable-phrase"
 
 
-@pytest.fixture
-def staff_client(coordinator):
-    activate_totp(coordinator)
-    client = Client()
-    client.force_login(coordinator)
-    return client
-
-
 def _change_url(member):
     return reverse("admin:members_member_change", args=[member.pk])
 
@@ -90,36 +82,36 @@ def _registration(**overrides):
 # --- Finding members -------------------------------------------------------------------------
 
 
-def test_search_finds_members_by_name_email_and_phone(staff_client):
+def test_search_finds_members_by_name_email_and_phone(coordinator_client):
     amira = _member("Amira Khan", "amira@example.org", phone="07700900111")
     beth = _member("Beth Jones", "beth.j@example.org", phone="07700900222")
 
-    assert _listed(staff_client.get(CHANGELIST, {"q": "amira"})) == {amira.pk}
-    assert _listed(staff_client.get(CHANGELIST, {"q": "beth.j@example"})) == {beth.pk}
-    assert _listed(staff_client.get(CHANGELIST, {"q": "07700900222"})) == {beth.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"q": "amira"})) == {amira.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"q": "beth.j@example"})) == {beth.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"q": "07700900222"})) == {beth.pk}
 
 
 @pytest.mark.parametrize("typed", ["07700 900 111", "+44 7700 900111", "900111"])
-def test_search_finds_a_phone_number_however_it_is_typed(staff_client, typed):
+def test_search_finds_a_phone_number_however_it_is_typed(coordinator_client, typed):
     amira = _member("Amira Khan", "amira@example.org", phone="07700900111")
     _member("Beth Jones", "beth.j@example.org", phone="07700900222")
 
-    assert _listed(staff_client.get(CHANGELIST, {"q": typed})) == {amira.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"q": typed})) == {amira.pk}
 
 
-def test_status_filter_lists_only_that_status(staff_client):
+def test_status_filter_lists_only_that_status(coordinator_client):
     paused = _member("Pat Paused", "pat@example.org", paused=True)
     _member("Ann Active", "ann@example.org", active=True)
 
-    assert _listed(staff_client.get(CHANGELIST, {"status__exact": "paused"})) == {paused.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"status__exact": "paused"})) == {paused.pk}
 
 
 @pytest.mark.parametrize("channel", ["email", "sms", "phone", "post"])
-def test_contact_channel_filter_lists_only_members_who_chose_that_channel(staff_client, channel):
+def test_contact_channel_filter_lists_only_members_who_chose_that_channel(coordinator_client, channel):
     chosen = _member("Chose It", "chose@example.org", **{"contact_by_email": False, f"contact_by_{channel}": True})
     _member("Did Not", "not@example.org", contact_by_email=False)
 
-    assert _listed(staff_client.get(CHANGELIST, {"channel": channel})) == {chosen.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"channel": channel})) == {chosen.pk}
 
 
 @pytest.mark.parametrize(
@@ -135,31 +127,31 @@ def test_contact_channel_filter_lists_only_members_who_chose_that_channel(staff_
         ("any", {"needs_bsl": True}),
     ],
 )
-def test_access_need_filter_lists_only_members_with_that_need(staff_client, need, fields):
+def test_access_need_filter_lists_only_members_with_that_need(coordinator_client, need, fields):
     with_need = _member("Has Need", "need@example.org", **fields)
     _member("No Needs", "none@example.org")
 
-    assert _listed(staff_client.get(CHANGELIST, {"need": need})) == {with_need.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"need": need})) == {with_need.pk}
 
 
-def test_joined_date_filter(staff_client):
+def test_joined_date_filter(coordinator_client):
     recent = _member("New Joiner", "new@example.org")
     _member("Long Standing", "old@example.org", joined_at=timezone.now() - datetime.timedelta(days=400))
     # What the filter's "Past 7 days" link sends.
     since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=7)
 
-    response = staff_client.get(CHANGELIST, {"joined_at__gte": str(since)})
+    response = coordinator_client.get(CHANGELIST, {"joined_at__gte": str(since)})
     assert _listed(response) == {recent.pk}
 
 
-def test_recruitment_source_filter(staff_client):
+def test_recruitment_source_filter(coordinator_client):
     from_charity = _member("Via Charity", "charity@example.org", heard_about=Member.HeardAbout.CHARITY)
     _member("Via Friend", "friend@example.org", heard_about=Member.HeardAbout.FRIEND)
 
-    assert _listed(staff_client.get(CHANGELIST, {"heard_about__exact": "charity"})) == {from_charity.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"heard_about__exact": "charity"})) == {from_charity.pk}
 
 
-def test_consent_state_filters(staff_client):
+def test_consent_state_filters(coordinator_client):
     consenting = _member("Says Yes", "yes@example.org")
     give_consents(consenting)
     withdrawn = _member("Said Yes Then No", "withdrawn@example.org")
@@ -167,26 +159,26 @@ def test_consent_state_filters(staff_client):
     record_consent(member=withdrawn, purpose="contact", given=False)
     undecided = _member("Not Decided", "undecided@example.org")
 
-    assert _listed(staff_client.get(CHANGELIST, {"consent": "contact"})) == {consenting.pk}
-    assert _listed(staff_client.get(CHANGELIST, {"consent": "no_contact"})) == {withdrawn.pk, undecided.pk}
-    assert _listed(staff_client.get(CHANGELIST, {"consent": "review"})) == set()
+    assert _listed(coordinator_client.get(CHANGELIST, {"consent": "contact"})) == {consenting.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"consent": "no_contact"})) == {withdrawn.pk, undecided.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"consent": "review"})) == set()
 
     old = ConsentText.objects.get(purpose="photos", version=1)
     publish_consent_text(
         text=new_consent_version(purpose="photos", title=old.title, summary=old.summary, body=old.body + " Updated.")
     )
-    assert _listed(staff_client.get(CHANGELIST, {"consent": "review"})) == {consenting.pk, withdrawn.pk}
+    assert _listed(coordinator_client.get(CHANGELIST, {"consent": "review"})) == {consenting.pk, withdrawn.pk}
 
 
-def test_member_list_links_to_registration_and_contact_list(staff_client):
-    html = staff_client.get(CHANGELIST).content.decode()
+def test_member_list_links_to_registration_and_contact_list(coordinator_client):
+    html = coordinator_client.get(CHANGELIST).content.decode()
     assert f'href="{REGISTER}"' in html
     assert f'href="{CONTACT_LIST}"' in html
     # "Add member" goes to the same registration page: there is one way in for staff.
-    assert staff_client.get("/admin/members/member/add/")["Location"] == REGISTER
+    assert coordinator_client.get("/admin/members/member/add/")["Location"] == REGISTER
 
 
-def test_member_list_queries_do_not_grow_with_members(staff_client, django_assert_max_num_queries):
+def test_member_list_queries_do_not_grow_with_members(coordinator_client, django_assert_max_num_queries):
     def add_members(count, start):
         for n in range(start, start + count):
             member = _member(f"Member {n}", f"m{n}@example.org", phone=f"0770090{n:04d}", needs_bsl=n % 2 == 0)
@@ -194,32 +186,32 @@ def test_member_list_queries_do_not_grow_with_members(staff_client, django_asser
 
     add_members(3, 0)
     with CaptureQueriesContext(__import__("django.db", fromlist=["connection"]).connection) as small:
-        assert staff_client.get(CHANGELIST).status_code == 200
+        assert coordinator_client.get(CHANGELIST).status_code == 200
     add_members(30, 100)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = staff_client.get(CHANGELIST)
+        response = coordinator_client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == 33
 
 
 # --- The member page -------------------------------------------------------------------------
 
 
-def test_opening_a_member_page_writes_an_access_log_row(staff_client, coordinator):
+def test_opening_a_member_page_writes_an_access_log_row(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
 
-    assert staff_client.get(_change_url(member)).status_code == 200
+    assert coordinator_client.get(_change_url(member)).status_code == 200
 
     entry = MemberAccessLog.objects.get()
     assert (entry.staff, entry.member, entry.action) == (coordinator, member, "viewed")
 
 
-def test_member_page_shows_consent_history_newest_first_with_how_and_who(staff_client, coordinator):
+def test_member_page_shows_consent_history_newest_first_with_how_and_who(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
     record_consent(member=member, purpose="contact", given=True, method=Consent.Method.PHONE, recorded_by=coordinator)
     later = record_consent(member=member, purpose="contact", given=False)
     Consent.objects.filter(pk=later.pk).update(recorded_at=timezone.now() + datetime.timedelta(minutes=1))
 
-    response = staff_client.get(_change_url(member))
+    response = coordinator_client.get(_change_url(member))
     html = response.content.decode()
 
     inline = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is Consent)
@@ -233,79 +225,79 @@ def test_member_page_shows_consent_history_newest_first_with_how_and_who(staff_c
     assert 'name="consents-0-given"' not in html
 
 
-def test_member_page_shows_access_needs_and_training(staff_client):
+def test_member_page_shows_access_needs_and_training(coordinator_client):
     member = _member("Amira Khan", "amira@example.org", needs_bsl=True, access_other="Breaks every 30 minutes")
     TrainingRecordFactory(member=member, course=TrainingCourseFactory(name="Interview panel training"))
 
-    html = staff_client.get(_change_url(member)).content.decode()
+    html = coordinator_client.get(_change_url(member)).content.decode()
     assert 'name="needs_bsl" id="id_needs_bsl" checked' in html
     assert "Breaks every 30 minutes" in html
     assert "Interview panel training" in html
 
 
-def test_member_page_never_shows_equality_answers(staff_client):
+def test_member_page_never_shows_equality_answers(coordinator_client):
     member = _member("Amira Khan", "amira@example.org")
     EqualityMonitoringFactory(member=member, ethnicity="asian", religion="muslim")
 
-    html = staff_client.get(_change_url(member)).content.decode()
+    html = coordinator_client.get(_change_url(member)).content.decode()
     assert "Asian or Asian British" not in html
     assert "Muslim" not in html
     assert "equality" not in html.lower()
     # …and the answers have no admin pages of their own.
-    assert staff_client.get("/admin/members/equalitymonitoring/").status_code == 404
+    assert coordinator_client.get("/admin/members/equalitymonitoring/").status_code == 404
 
 
-def test_consent_records_have_no_admin_pages_to_edit_or_delete_them(staff_client):
+def test_consent_records_have_no_admin_pages_to_edit_or_delete_them(coordinator_client):
     member = _member("Amira Khan", "amira@example.org")
     consent = give_consents(member)[0]
-    assert staff_client.get("/admin/members/consent/").status_code == 404
-    assert staff_client.get(f"/admin/members/consent/{consent.pk}/delete/").status_code == 404
+    assert coordinator_client.get("/admin/members/consent/").status_code == 404
+    assert coordinator_client.get(f"/admin/members/consent/{consent.pk}/delete/").status_code == 404
 
 
-def test_opening_a_members_account_page_is_written_to_the_access_log_too(staff_client, coordinator):
+def test_opening_a_members_account_page_is_written_to_the_access_log_too(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
 
-    assert staff_client.get(reverse("admin:members_user_change", args=[member.user.pk])).status_code == 200
-    staff_client.get(reverse("admin:members_user_change", args=[coordinator.pk]))  # not a member: no row
+    assert coordinator_client.get(reverse("admin:members_user_change", args=[member.user.pk])).status_code == 200
+    coordinator_client.get(reverse("admin:members_user_change", args=[coordinator.pk]))  # not a member: no row
 
     entry = MemberAccessLog.objects.get()
     assert (entry.staff, entry.member, entry.action) == (coordinator, member, "viewed account")
 
 
-def test_opening_a_members_account_history_is_written_to_the_access_log(staff_client, coordinator):
+def test_opening_a_members_account_history_is_written_to_the_access_log(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
 
-    assert staff_client.get(reverse("admin:members_user_history", args=[member.user.pk])).status_code == 200
-    staff_client.get(reverse("admin:members_user_history", args=[coordinator.pk]))  # not a member: no row
+    assert coordinator_client.get(reverse("admin:members_user_history", args=[member.user.pk])).status_code == 200
+    coordinator_client.get(reverse("admin:members_user_history", args=[coordinator.pk]))  # not a member: no row
 
     entry = MemberAccessLog.objects.get()
     assert (entry.staff, entry.member, entry.action) == (coordinator, member, "viewed account history")
 
 
-def test_member_history_shows_changes_to_their_name_and_email_too(staff_client, coordinator):
+def test_member_history_shows_changes_to_their_name_and_email_too(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
-    page = staff_client.get(reverse("admin:members_user_change", args=[member.user.pk]))
-    response = staff_client.post(
+    page = coordinator_client.get(reverse("admin:members_user_change", args=[member.user.pk]))
+    response = coordinator_client.post(
         reverse("admin:members_user_change", args=[member.user.pk]), admin_form_post(page, name="Amira Shah")
     )
     assert response.status_code == 302
 
-    history = staff_client.get(reverse("admin:members_member_history", args=[member.pk]))
+    history = coordinator_client.get(reverse("admin:members_member_history", args=[member.pk]))
     html = " ".join(history.content.decode().split())
     section = html[html.index('id="account-history"') :]
     assert "<strong>Name:</strong> Amira Khan &rarr; Amira Shah" in section
     assert "Chloe Coordinator" in section
 
 
-def test_history_shows_who_changed_what_and_is_written_to_the_access_log(staff_client, coordinator):
+def test_history_shows_who_changed_what_and_is_written_to_the_access_log(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
-    page = staff_client.get(_change_url(member))
-    response = staff_client.post(_change_url(member), admin_form_post(page, phone="07700 900 999"))
+    page = coordinator_client.get(_change_url(member))
+    response = coordinator_client.post(_change_url(member), admin_form_post(page, phone="07700 900 999"))
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.phone == "07700900999"
 
-    history = staff_client.get(reverse("admin:members_member_history", args=[member.pk]))
+    history = coordinator_client.get(reverse("admin:members_member_history", args=[member.pk]))
     html = " ".join(history.content.decode().split())
     assert ">Chloe Coordinator</a>" in html
     assert "<strong>Phone:</strong> &nbsp;&rarr;&nbsp;&nbsp;07700900999" in html
@@ -316,10 +308,10 @@ def test_history_shows_who_changed_what_and_is_written_to_the_access_log(staff_c
     assert actions == ["viewed", "changed", "viewed history"]
 
 
-def test_training_added_on_the_member_page_is_recorded_by_the_coordinator(staff_client, coordinator):
+def test_training_added_on_the_member_page_is_recorded_by_the_coordinator(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
     course = TrainingCourseFactory(name="Sharing your story safely")
-    page = staff_client.get(_change_url(member))
+    page = coordinator_client.get(_change_url(member))
     post = admin_form_post(page)
     post.update(
         {
@@ -330,7 +322,7 @@ def test_training_added_on_the_member_page_is_recorded_by_the_coordinator(staff_
         }
     )
 
-    response = staff_client.post(_change_url(member), post)
+    response = coordinator_client.post(_change_url(member), post)
 
     assert response.status_code == 302
     record = TrainingRecord.objects.get(member=member)
@@ -340,8 +332,8 @@ def test_training_added_on_the_member_page_is_recorded_by_the_coordinator(staff_
 # --- Registering someone by phone or on paper ------------------------------------------------
 
 
-def test_registration_page_asks_each_consent_question_and_how_it_was_given(staff_client):
-    response = staff_client.get(REGISTER)
+def test_registration_page_asks_each_consent_question_and_how_it_was_given(coordinator_client):
+    response = coordinator_client.get(REGISTER)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -350,8 +342,10 @@ def test_registration_page_asks_each_consent_question_and_how_it_was_given(staff
     assert "By phone" in html and "On paper" in html
 
 
-def test_phone_registration_creates_the_member_with_consents_recorded_by_the_coordinator(staff_client, coordinator):
-    response = staff_client.post(REGISTER, _registration())
+def test_phone_registration_creates_the_member_with_consents_recorded_by_the_coordinator(
+    coordinator_client, coordinator
+):
+    response = coordinator_client.post(REGISTER, _registration())
 
     user = User.objects.get(email="joan.bright@example.org")
     member = user.member
@@ -375,8 +369,8 @@ def test_phone_registration_creates_the_member_with_consents_recorded_by_the_coo
     assert LogEntry.objects.filter(object_id=str(member.pk), action_flag=1).exists()
 
 
-def test_registration_on_paper_records_method_paper(staff_client):
-    staff_client.post(REGISTER, _registration(method="paper", respect_agreement="not_yet"))
+def test_registration_on_paper_records_method_paper(coordinator_client):
+    coordinator_client.post(REGISTER, _registration(method="paper", respect_agreement="not_yet"))
 
     member = Member.objects.get(user__email="joan.bright@example.org")
     assert set(member.consents.values_list("method", flat=True)) == {"paper"}
@@ -385,14 +379,15 @@ def test_registration_on_paper_records_method_paper(staff_client):
 
 
 def test_registration_sends_a_welcome_email_whose_link_sets_a_password_and_logs_in(
-    staff_client, celery_eager, django_capture_on_commit_callbacks
+    coordinator_client, celery_eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(REGISTER, _registration())
+        response = coordinator_client.post(REGISTER, _registration())
 
-    assert "A welcome email with a link to set a password is on its way" in staff_client.get(
-        response["Location"]
-    ).content.decode()
+    assert (
+        "A welcome email with a link to set a password is on its way"
+        in coordinator_client.get(response["Location"]).content.decode()
+    )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["joan.bright@example.org"]
@@ -422,20 +417,20 @@ def test_registration_sends_a_welcome_email_whose_link_sets_a_password_and_logs_
 
 
 def test_welcome_email_is_an_account_email_sent_even_without_consent_to_contact(
-    staff_client, celery_eager, django_capture_on_commit_callbacks
+    coordinator_client, celery_eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(REGISTER, _registration(contact="no"))
+        coordinator_client.post(REGISTER, _registration(contact="no"))
 
     assert len(mail.outbox) == 1
     assert "Contacting me about the group: no" in mail.outbox[0].body
 
 
 def test_registration_without_an_email_address_works_and_sends_nothing(
-    staff_client, coordinator, celery_eager, django_capture_on_commit_callbacks
+    coordinator_client, coordinator, celery_eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as queued:
-        response = staff_client.post(
+        response = coordinator_client.post(
             REGISTER,
             _registration(
                 email="", channels=["post", "phone"], postal_address="2 Mill Lane\nRiverside", postcode="rt1 2ab"
@@ -450,22 +445,22 @@ def test_registration_without_an_email_address_works_and_sends_nothing(
     assert not EmailAddress.objects.filter(user=member.user).exists()
     assert member.consents.filter(method="phone", recorded_by=coordinator).count() == 5
     assert mail.outbox == []
-    assert "cannot log in" in staff_client.get(response["Location"]).content.decode()
+    assert "cannot log in" in coordinator_client.get(response["Location"]).content.decode()
 
 
-def test_two_people_can_be_registered_without_email_addresses(staff_client):
-    staff_client.post(REGISTER, _registration(email="", channels=["sms"]))
-    staff_client.post(REGISTER, _registration(name="Kay Moss", email="", channels=["sms"]))
+def test_two_people_can_be_registered_without_email_addresses(coordinator_client):
+    coordinator_client.post(REGISTER, _registration(email="", channels=["sms"]))
+    coordinator_client.post(REGISTER, _registration(name="Kay Moss", email="", channels=["sms"]))
     assert Member.objects.filter(user__email__isnull=True).count() == 2
 
 
 def test_the_welcome_email_waits_for_the_worker_and_is_sent_once(
-    staff_client, django_capture_on_commit_callbacks
+    coordinator_client, django_capture_on_commit_callbacks
 ):
     from members.tasks import send_welcome_email
 
     with django_capture_on_commit_callbacks() as queued:
-        staff_client.post(REGISTER, _registration())
+        coordinator_client.post(REGISTER, _registration())
     # Nothing is sent during the request: one job is queued for after the commit.
     assert mail.outbox == []
     assert len(queued) == 1
@@ -478,11 +473,11 @@ def test_the_welcome_email_waits_for_the_worker_and_is_sent_once(
     assert member.welcome_email_sent_at is not None
 
 
-def test_a_failed_welcome_email_is_given_back_for_the_retry(staff_client, monkeypatch):
+def test_a_failed_welcome_email_is_given_back_for_the_retry(coordinator_client, monkeypatch):
     from members import emails
     from members.tasks import send_welcome_email
 
-    staff_client.post(REGISTER, _registration())
+    coordinator_client.post(REGISTER, _registration())
     member = Member.objects.get(user__email="joan.bright@example.org")
 
     def refused(member):
@@ -498,10 +493,10 @@ def test_a_failed_welcome_email_is_given_back_for_the_retry(staff_client, monkey
     assert len(mail.outbox) == 1
 
 
-def test_duplicate_email_gets_a_field_error_and_keeps_what_was_typed(staff_client):
+def test_duplicate_email_gets_a_field_error_and_keeps_what_was_typed(coordinator_client):
     UserFactory(email="joan.bright@example.org")
 
-    response = staff_client.post(REGISTER, _registration(email="Joan.Bright@example.org"))
+    response = coordinator_client.post(REGISTER, _registration(email="Joan.Bright@example.org"))
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -527,8 +522,8 @@ def test_duplicate_email_gets_a_field_error_and_keeps_what_was_typed(staff_clien
         ({"email": "not-an-email"}, "email", "correct format"),
     ],
 )
-def test_bad_registration_input_gets_a_clear_message_by_the_field(staff_client, overrides, field, message):
-    response = staff_client.post(REGISTER, _registration(**overrides))
+def test_bad_registration_input_gets_a_clear_message_by_the_field(coordinator_client, overrides, field, message):
+    response = coordinator_client.post(REGISTER, _registration(**overrides))
 
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -544,7 +539,7 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def test_contact_list_contains_only_members_who_currently_consent_on_that_channel(staff_client):
+def test_contact_list_contains_only_members_who_currently_consent_on_that_channel(coordinator_client):
     yes = _member("Ann Yes", "ann@example.org")
     give_consents(yes)
     no_contact = _member("Bea NoContact", "bea@example.org")
@@ -554,7 +549,7 @@ def test_contact_list_contains_only_members_who_currently_consent_on_that_channe
     paused = _member("Dee Paused", "dee@example.org", paused=True)
     give_consents(paused)
 
-    response = staff_client.post(CONTACT_LIST, {"channel": "email"})
+    response = coordinator_client.post(CONTACT_LIST, {"channel": "email"})
 
     assert response.status_code == 200
     today = timezone.localdate().isoformat()
@@ -562,49 +557,49 @@ def test_contact_list_contains_only_members_who_currently_consent_on_that_channe
     assert _csv(response) == [["Name", "Email"], ["Ann Yes", "ann@example.org"]]
 
     record_consent(member=yes, purpose="contact", given=False)
-    assert _csv(staff_client.post(CONTACT_LIST, {"channel": "email"})) == [["Name", "Email"]]
+    assert _csv(coordinator_client.post(CONTACT_LIST, {"channel": "email"})) == [["Name", "Email"]]
 
 
-def test_contact_list_has_the_columns_each_channel_needs(staff_client):
+def test_contact_list_has_the_columns_each_channel_needs(coordinator_client):
     member = _member("Ann Yes", "ann@example.org", reachable=True, needs_large_print=True)
     give_consents(member)
 
-    assert _csv(staff_client.post(CONTACT_LIST, {"channel": "sms"})) == [
+    assert _csv(coordinator_client.post(CONTACT_LIST, {"channel": "sms"})) == [
         ["Name", "Mobile phone"],
         ["Ann Yes", "07700900123"],
     ]
-    assert _csv(staff_client.post(CONTACT_LIST, {"channel": "post"})) == [
+    assert _csv(coordinator_client.post(CONTACT_LIST, {"channel": "post"})) == [
         ["Name", "Postal address", "Postcode", "Large print", "Easy Read"],
         ["Ann Yes", "1 Example Street, Riverside", "RT1 1AA", "Yes", ""],
     ]
 
 
-def test_contact_list_cells_cannot_run_as_spreadsheet_formulas(staff_client):
+def test_contact_list_cells_cannot_run_as_spreadsheet_formulas(coordinator_client):
     member = _member('=HYPERLINK("http://evil.example","click")', "ann@example.org")
     give_consents(member)
 
-    rows = _csv(staff_client.post(CONTACT_LIST, {"channel": "email"}))
+    rows = _csv(coordinator_client.post(CONTACT_LIST, {"channel": "email"}))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","click")'
 
 
-def test_contact_list_export_is_written_to_the_access_log(staff_client, coordinator):
+def test_contact_list_export_is_written_to_the_access_log(coordinator_client, coordinator):
     member = _member("Ann Yes", "ann@example.org")
     give_consents(member)
 
-    staff_client.post(CONTACT_LIST, {"channel": "email"})
+    coordinator_client.post(CONTACT_LIST, {"channel": "email"})
 
     entry = MemberAccessLog.objects.get(member=member)
     assert (entry.staff, entry.action) == (coordinator, "exported in email list")
 
 
-def test_contact_list_page_shows_counts_and_asks_for_a_channel(staff_client):
+def test_contact_list_page_shows_counts_and_asks_for_a_channel(coordinator_client):
     member = _member("Ann Yes", "ann@example.org")
     give_consents(member)
 
-    response = staff_client.get(CONTACT_LIST)
+    response = coordinator_client.get(CONTACT_LIST)
     assert response.status_code == 200
     assert ("Email", 1) in response.context["counts"]
-    response = staff_client.post(CONTACT_LIST, {})
+    response = coordinator_client.post(CONTACT_LIST, {})
     assert response.status_code == 200
     assert response.context["form"].errors["channel"] == ["Choose the channel the list is for"]
 
@@ -612,19 +607,19 @@ def test_contact_list_page_shows_counts_and_asks_for_a_channel(staff_client):
 # --- The access log --------------------------------------------------------------------------
 
 
-def test_coordinators_can_read_the_access_log_but_not_change_it(staff_client, coordinator):
+def test_coordinators_can_read_the_access_log_but_not_change_it(coordinator_client, coordinator):
     member = _member("Amira Khan", "amira@example.org")
-    staff_client.get(_change_url(member))
+    coordinator_client.get(_change_url(member))
     entry = MemberAccessLog.objects.get()
 
-    response = staff_client.get(ACCESS_LOG)
+    response = coordinator_client.get(ACCESS_LOG)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Amira Khan" in html and "Chloe Coordinator" in html
-    assert staff_client.get(f"{ACCESS_LOG}{entry.pk}/change/").status_code == 200  # read-only view
-    assert staff_client.post(f"{ACCESS_LOG}{entry.pk}/change/", {"action": "nothing"}).status_code == 403
-    assert staff_client.get(f"{ACCESS_LOG}add/").status_code == 403
-    assert staff_client.post(f"{ACCESS_LOG}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert coordinator_client.get(f"{ACCESS_LOG}{entry.pk}/change/").status_code == 200  # read-only view
+    assert coordinator_client.post(f"{ACCESS_LOG}{entry.pk}/change/", {"action": "nothing"}).status_code == 403
+    assert coordinator_client.get(f"{ACCESS_LOG}add/").status_code == 403
+    assert coordinator_client.post(f"{ACCESS_LOG}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert MemberAccessLog.objects.get().action == "viewed"
 
 
@@ -679,7 +674,7 @@ def test_staff_without_the_coordinator_role_are_refused(db):
 # --- Consent texts ---------------------------------------------------------------------------
 
 
-def test_publishing_a_new_version_says_how_many_members_will_be_asked_to_review(staff_client):
+def test_publishing_a_new_version_says_how_many_members_will_be_asked_to_review(coordinator_client):
     for n in range(3):
         give_consents(_member(f"Member {n}", f"m{n}@example.org"))
     left = _member("Has Left", "left@example.org", left=True)
@@ -687,11 +682,11 @@ def test_publishing_a_new_version_says_how_many_members_will_be_asked_to_review(
     latest = ConsentText.objects.get(purpose="contact", version=1)
 
     # "Draft a new version" opens the add form filled in from the latest version.
-    page = staff_client.get(reverse("admin:members_consenttext_change", args=[latest.pk]))
+    page = coordinator_client.get(reverse("admin:members_consenttext_change", args=[latest.pk]))
     assert f"/admin/members/consenttext/add/?from={latest.pk}" in page.content.decode()
-    add = staff_client.get(f"/admin/members/consenttext/add/?from={latest.pk}")
+    add = coordinator_client.get(f"/admin/members/consenttext/add/?from={latest.pk}")
     assert add.context["adminform"].form.initial["body"] == latest.body
-    response = staff_client.post(
+    response = coordinator_client.post(
         "/admin/members/consenttext/add/",
         {"purpose": "contact", "title": latest.title, "summary": latest.summary, "body": "New wording."},
     )
@@ -700,21 +695,21 @@ def test_publishing_a_new_version_says_how_many_members_will_be_asked_to_review(
     assert draft.body == "New wording." and not draft.is_published
 
     publish_url = reverse("admin:members_consenttext_publish", args=[draft.pk])
-    confirm = staff_client.get(publish_url)
+    confirm = coordinator_client.get(publish_url)
     assert confirm.context["review_count"] == 3
     assert not ConsentText.objects.get(pk=draft.pk).is_published
 
-    response = staff_client.post(publish_url, follow=True)
+    response = coordinator_client.post(publish_url, follow=True)
     draft.refresh_from_db()
     assert draft.is_published
     assert "3 members will be asked to review" in response.content.decode()
 
 
-def test_publish_action_publishes_selected_drafts(staff_client):
+def test_publish_action_publishes_selected_drafts(coordinator_client):
     old = ConsentText.objects.get(purpose="photos", version=1)
     draft = new_consent_version(purpose="photos", title=old.title, summary=old.summary, body="Changed.")
 
-    response = staff_client.post(
+    response = coordinator_client.post(
         "/admin/members/consenttext/",
         {"action": "publish_drafts", "_selected_action": [draft.pk]},
         follow=True,
@@ -725,35 +720,37 @@ def test_publish_action_publishes_selected_drafts(staff_client):
     assert "is published" in response.content.decode()
 
 
-def test_a_draft_can_be_edited_but_a_published_text_cannot(staff_client):
+def test_a_draft_can_be_edited_but_a_published_text_cannot(coordinator_client):
     published = ConsentText.objects.get(purpose="keep_details", version=1)
     draft = new_consent_version(purpose="keep_details", title="Draft", summary="Draft summary", body="Draft body")
     edit = {"title": "Edited", "summary": "Edited summary", "body": "Edited body"}
 
-    draft_page = staff_client.get(reverse("admin:members_consenttext_change", args=[draft.pk])).content.decode()
+    draft_page = coordinator_client.get(reverse("admin:members_consenttext_change", args=[draft.pk])).content.decode()
     assert reverse("admin:members_consenttext_publish", args=[draft.pk]) in draft_page
-    response = staff_client.post(reverse("admin:members_consenttext_change", args=[draft.pk]), edit)
+    response = coordinator_client.post(reverse("admin:members_consenttext_change", args=[draft.pk]), edit)
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.body == "Edited body"
 
-    page = staff_client.get(reverse("admin:members_consenttext_change", args=[published.pk]))
+    page = coordinator_client.get(reverse("admin:members_consenttext_change", args=[published.pk]))
     assert page.status_code == 200
     assert 'name="body"' not in page.content.decode()
-    response = staff_client.post(reverse("admin:members_consenttext_change", args=[published.pk]), edit)
+    response = coordinator_client.post(reverse("admin:members_consenttext_change", args=[published.pk]), edit)
     assert response.status_code == 403
     published.refresh_from_db()
     assert published.body != "Edited body"
-    response = staff_client.post(reverse("admin:members_consenttext_delete", args=[published.pk]), {"post": "yes"})
+    response = coordinator_client.post(
+        reverse("admin:members_consenttext_delete", args=[published.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert ConsentText.objects.filter(pk=published.pk).exists()
 
 
-def test_training_courses_are_listed_with_how_often_completed(staff_client):
+def test_training_courses_are_listed_with_how_often_completed(coordinator_client):
     course = TrainingCourseFactory(name="Induction for panel members")
     TrainingRecordFactory(course=course)
     TrainingRecordFactory(course=course, member=MemberFactory())
 
-    response = staff_client.get("/admin/members/trainingcourse/")
+    response = coordinator_client.get("/admin/members/trainingcourse/")
     assert response.status_code == 200
     assert {c.name: c.completed_count for c in response.context["cl"].result_list}["Induction for panel members"] == 2
