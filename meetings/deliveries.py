@@ -250,11 +250,10 @@ def _retry_due_at(delivery: MessageDelivery) -> dt.datetime:
     return delivery.claimed_at + RETRY_BASE_DELAY * 2 ** (delivery.attempts - 1)
 
 
-def reclaim(delivery: MessageDelivery, *, now: dt.datetime | None = None) -> bool:
-    """Takes a failed message back for another try. Only one worker can: the update moves it
-    from failed to sending only if it is still failed with the attempts this worker saw."""
-    now = now or timezone.now()
-    taken = MessageDelivery.objects.filter(pk=delivery.pk, status=Status.FAILED, attempts=delivery.attempts).update(
+def _take(delivery: MessageDelivery, now: dt.datetime, **still) -> bool:
+    """Moves a message to "sending" for this worker, only if it is ``still`` as this worker saw
+    it: one conditional update, so of two workers at most one takes it."""
+    taken = MessageDelivery.objects.filter(pk=delivery.pk, **still).update(
         status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
     )
     if taken:
@@ -262,6 +261,12 @@ def reclaim(delivery: MessageDelivery, *, now: dt.datetime | None = None) -> boo
         delivery.attempts += 1
         delivery.claimed_at = now
     return taken == 1
+
+
+def reclaim(delivery: MessageDelivery, *, now: dt.datetime | None = None) -> bool:
+    """Takes a failed message back for another try, if it is still failed with the attempts
+    this worker saw."""
+    return _take(delivery, now or timezone.now(), status=Status.FAILED, attempts=delivery.attempts)
 
 
 def retry_failed(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -282,16 +287,8 @@ def retry_failed(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _take_pending(delivery: MessageDelivery, now: dt.datetime) -> bool:
-    """Takes a pending message to send it. Only one worker can: the update moves it from
-    pending to sending only if it is still pending."""
-    taken = MessageDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
-    )
-    if taken:
-        delivery.status = Status.SENDING
-        delivery.attempts += 1
-        delivery.claimed_at = now
-    return taken == 1
+    """Takes a pending message to send it, if it is still pending."""
+    return _take(delivery, now, status=Status.PENDING)
 
 
 NO_LONGER_NEEDED = "no longer needed"
@@ -333,8 +330,8 @@ def resend(delivery: MessageDelivery, *, now: dt.datetime | None = None) -> str 
     """A coordinator's "Send again" for one message that failed (also after the last automatic
     attempt), was left "sending" by a stopped worker, or never left the outbox.
 
-    Takes the row with the same conditional update as `reclaim` (status and attempts as they
-    were seen), so two clicks or a retry job running at the same moment send it once. A
+    Takes the row with the same conditional update as `reclaim` (status, attempts and claim
+    time as they were seen), so two clicks or a retry job running at the same moment send it once. A
     message still being sent (claimed less than `STALE_AFTER` ago) is left alone. Returns the
     outcome, or None if it could not be taken.
     """
@@ -343,14 +340,9 @@ def resend(delivery: MessageDelivery, *, now: dt.datetime | None = None) -> str 
         return None
     if delivery.status == Status.SENDING and delivery.claimed_at > now - STALE_AFTER:
         return None
-    taken = MessageDelivery.objects.filter(
-        pk=delivery.pk, status=delivery.status, attempts=delivery.attempts, claimed_at=delivery.claimed_at
-    ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if not taken:
+    seen = {"status": delivery.status, "attempts": delivery.attempts, "claimed_at": delivery.claimed_at}
+    if not _take(delivery, now, **seen):
         return None
-    delivery.status = Status.SENDING
-    delivery.attempts += 1
-    delivery.claimed_at = now
     return send_claimed(delivery)
 
 
