@@ -470,3 +470,53 @@ def test_help_text_html_is_kept_and_labels_are_escaped():
     assert '<a href="/help/">help</a>' in html
     assert "Code &lt;b&gt;" in html
     assert re.search(r"<label[^>]*>\s*Code &lt;b&gt;\s*</label>", html)
+
+
+class ExtrasForm(forms.Form):
+    """Radios and checkboxes with the pack's optional field attributes."""
+
+    topics = forms.MultipleChoiceField(
+        label="What would you like to help with?",
+        choices=[("care", "Care"), ("other", "Something else"), ("none", "Prefer not to say")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    topics_other = forms.CharField(label="What else?", required=False)
+    choice = forms.ChoiceField(
+        label="What would you like to do?",
+        choices=[("pause", "Take a break"), ("leave", "Leave")],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].legend_size = "s"
+        self.fields["topics"].divider_before = "none"
+        self.fields["topics"].conditionals = {"other": ["topics_other"]}
+        self.fields["choice"].option_hints = {"leave": "We will delete your details"}
+
+
+def test_radios_and_checkboxes_draw_legend_size_option_hints_and_an_exclusive_divider():
+    page = crispy(ExtrasForm())
+
+    legends = page.all("legend")
+    assert classes(legends[0]) == ["nhsuk-fieldset__legend", "nhsuk-fieldset__legend--s"]
+    assert classes(legends[1]) == ["nhsuk-fieldset__legend"]
+
+    divider = page.one("div", "nhsuk-checkboxes__divider")
+    assert text(divider) == "or"
+    assert page.by_id("id_topics_2")["attrs"].get("data-behaviour") == "exclusive"
+    assert "data-behaviour" not in page.by_id("id_topics_0")["attrs"]
+
+    leave = page.by_id("id_choice_1")
+    assert described_by(leave) == ["id_choice_1-item-hint"]
+    hint = page.by_id("id_choice_1-item-hint")
+    assert classes(hint) == ["nhsuk-hint", "nhsuk-radios__hint"]
+    assert text(hint) == "We will delete your details"
+    assert "aria-describedby" not in page.by_id("id_choice_0")["attrs"]
+
+    # The revealed field stays where the form puts it: only a caller that leaves it out of the
+    # form's order (as {% member_fields %} does) draws it under its checkbox.
+    assert not [e for e in page.all("div") if "nhsuk-checkboxes__conditional" in classes(e)]
+    assert "data-aria-controls" not in page.by_id("id_topics_1")["attrs"]
+    assert page.by_id("id_topics_other")

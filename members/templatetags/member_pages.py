@@ -1,13 +1,12 @@
 """Drawing a member's own forms and data with NHS.UK markup.
 
-``{% member_fields form %}`` draws every field of a form. Radios and checkboxes go through
-``members/includes/choices.html``, which adds what the shared template pack does not draw:
-a legend size, hints on single options, an "or" divider before "Prefer not to say" (an
-exclusive checkbox), and fields revealed under a checkbox (conditional reveal; a radio's
-follow-up field is drawn just after its group). The form
-field says which, through the attributes ``legend_size``, ``option_hints``,
-``divider_before`` and ``conditionals`` (see ``members/forms.py``). Other fields are drawn by
-the NHS.UK crispy template pack as usual.
+``{% member_fields form %}`` draws every field of a form with the NHS.UK crispy template pack
+(``templates/nhsuk/``), the one pack every form in the portal uses. Radios and checkboxes take
+the pack's optional field attributes ``legend_size``, ``option_hints``, ``divider_before`` and
+``conditionals`` (see ``members/forms.py`` and ``members/templatetags/nhsuk_forms.py``). Here
+a member's legends are medium unless the field says otherwise, and fields revealed under a
+checkbox are drawn in the reveal rather than in the form's order; a radio's follow-up field is
+drawn just after its group instead.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from members.phone import format_uk_phone
-from members.templatetags.nhsuk_forms import nhsuk_field
+from members.templatetags.nhsuk_forms import field_kind, nhsuk_field
 
 register = template.Library()
 
@@ -41,49 +40,19 @@ def _conditional_names(form) -> set[str]:
 
 
 def render_member_field(bound_field) -> str:
-    f = nhsuk_field({}, bound_field)
-    if f.kind not in {"radios", "checkboxes"}:
+    kind = field_kind(bound_field)
+    if kind not in {"radios", "checkboxes"}:
         return as_crispy_field(bound_field)
-    field = bound_field.field
-    form = bound_field.form
-    hints = getattr(field, "option_hints", {})
-    conditionals = getattr(field, "conditionals", {})
     after = ""
-    if f.kind == "radios" and conditionals:
+    conditionals = getattr(bound_field.field, "conditionals", {})
+    if kind == "radios" and conditionals:
         # nhsuk-frontend marks a radio that reveals a question with aria-expanded, which ARIA
         # does not allow on radios (axe-core reports it), so a radio's follow-up question is
         # drawn after the group instead of revealed under its option.
+        form = bound_field.form
         after = "".join(render_member_field(form[name]) for names in conditionals.values() for name in names)
-        conditionals = {}
-    divider_before = getattr(field, "divider_before", None)
-    options = []
-    for option in f.options:
-        value = option["value"]
-        revealed = conditionals.get(value, [])
-        options.append(
-            {
-                **option,
-                "hint": hints.get(value, ""),
-                "hint_id": f"{option['id']}-item-hint" if hints.get(value) else "",
-                "divider": value == divider_before and len(options) > 0,
-                "exclusive": value == divider_before and f.kind == "checkboxes",
-                "conditional_id": f"conditional-{option['id']}" if revealed else "",
-                "conditional_html": mark_safe("".join(render_member_field(form[name]) for name in revealed)),  # noqa: S308
-            }
-        )
-    component = f"nhsuk-{f.kind}"
-    legend_size = getattr(field, "legend_size", "m")
-    html = render_to_string(
-        "members/includes/choices.html",
-        {
-            "f": f,
-            "options": options,
-            "component": component,
-            "input_type": "radio" if f.kind == "radios" else "checkbox",
-            "legend_class": f"nhsuk-fieldset__legend--{legend_size}" if legend_size else "",
-        },
-    )
-    return html + after
+    f = nhsuk_field({}, bound_field, legend_size="m", render_revealed=render_member_field)
+    return render_to_string(f.template, {"f": f}) + after
 
 
 @register.simple_tag

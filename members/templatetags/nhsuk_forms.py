@@ -6,6 +6,18 @@ to) are made here, once, so every form in the portal behaves the same.
 
 Ids follow nhsuk-frontend: for a field whose input id is ``id_email`` the hint is
 ``id_email-hint`` and the error message ``id_email-error``; ``aria-describedby`` lists them.
+
+Radios and checkboxes take optional attributes set on the form field (see ``members/forms.py``),
+so every form draws them the same way:
+
+- ``legend_size``: ``"s"``, ``"m"``, ``"l"`` … adds ``nhsuk-fieldset__legend--{size}``;
+- ``option_hints``: ``{value: text}``, a hint under that option (``{option id}-item-hint``,
+  which the option's ``aria-describedby`` names);
+- ``divider_before``: a value with an "or" divider before it (for checkboxes that option is
+  also ``data-behaviour="exclusive"``: ticking it clears the others, like "Prefer not to say");
+- ``conditionals``: ``{value: [field names]}``, fields revealed under a checkbox. Only the
+  caller knows that those fields are left out of the form's own order, so they are drawn
+  only when it passes ``render_revealed`` (as ``{% member_fields %}`` does).
 """
 
 from __future__ import annotations
@@ -131,6 +143,7 @@ class FieldContext:
     error_id: str
     describedby: str
     group_class: str
+    legend_class: str = ""
     control: SafeString | str = ""
     options: list[dict] = dc_field(default_factory=list)
     parts: list[dict] = dc_field(default_factory=list)
@@ -174,22 +187,48 @@ def _render_file_input(bound_field, describedby: str) -> SafeString:
     return plain.render(bound_field.html_name, None, renderer=bound_field.form.renderer)
 
 
-def _options(bound_field) -> list[dict]:
+def _options(bound_field, kind: str, render_revealed=None) -> list[dict]:
+    """The options of radios or checkboxes, with their hints, divider and revealed fields."""
+    field = bound_field.field
+    hints = getattr(field, "option_hints", {})
+    divider_before = getattr(field, "divider_before", None)
+    # nhsuk-frontend marks a radio that reveals a question with aria-expanded, which ARIA does
+    # not allow on radios (axe-core reports it), so only checkboxes reveal fields.
+    conditionals = getattr(field, "conditionals", {}) if kind == "checkboxes" and render_revealed else {}
     options = []
     for subwidget in bound_field.subwidgets:
         data = subwidget.data
-        value = data["value"]
+        value = "" if data["value"] is None else str(data["value"])
+        id_ = data["attrs"].get("id", "")
+        hint = hints.get(value, "")
+        revealed = conditionals.get(value, [])
         options.append(
             {
-                "id": data["attrs"].get("id", ""),
+                "id": id_,
                 "name": data["name"],
-                "value": "" if value is None else str(value),
+                "value": value,
                 "label": data["label"],
                 "checked": bool(data["selected"]),
-                "disabled": bool(bound_field.field.disabled or data["attrs"].get("disabled")),
+                "disabled": bool(field.disabled or data["attrs"].get("disabled")),
+                "hint": hint,
+                "hint_id": f"{id_}-item-hint" if hint else "",
+                "divider": value == divider_before and len(options) > 0,
+                "exclusive": value == divider_before and kind == "checkboxes",
+                "conditional_id": f"conditional-{id_}" if revealed else "",
+                "conditional_html": mark_safe(  # noqa: S308
+                    "".join(render_revealed(bound_field.form[name]) for name in revealed)
+                )
+                if revealed
+                else "",
             }
         )
     return options
+
+
+def legend_class(field, default: str = "") -> str:
+    """``nhsuk-fieldset__legend--{size}`` for the field's ``legend_size`` (else ``default``)."""
+    size = getattr(field, "legend_size", default)
+    return f"nhsuk-fieldset__legend--{size}" if size else ""
 
 
 def _error_parts(bound_field, names: list[str]) -> set[str]:
@@ -235,8 +274,12 @@ def _parts(bound_field, id_: str, show_errors: bool) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
-def nhsuk_field(context, bound_field) -> FieldContext:
-    """``{% nhsuk_field field as f %}``: how to draw ``field``; ``f.template`` is the component."""
+def nhsuk_field(context, bound_field, legend_size: str = "", render_revealed=None) -> FieldContext:
+    """``{% nhsuk_field field as f %}``: how to draw ``field``; ``f.template`` is the component.
+
+    ``legend_size`` is the legend size for radios and checkboxes whose field sets none;
+    ``render_revealed`` draws a field revealed under a checkbox (see the module docstring).
+    """
     show_errors = context.get("form_show_errors", True) is not False
     show_labels = context.get("form_show_labels", True) is not False
     kind = field_kind(bound_field)
@@ -307,7 +350,8 @@ def nhsuk_field(context, bound_field) -> FieldContext:
     elif kind == "checkbox":
         ctx.control = _render_control(bound_field, "nhsuk-checkboxes__input", describedby)
     elif kind in {"radios", "checkboxes"}:
-        ctx.options = _options(bound_field)
+        ctx.options = _options(bound_field, kind, render_revealed)
+        ctx.legend_class = legend_class(bound_field.field, legend_size)
     elif kind in {"date", "multi"}:
         ctx.parts = _parts(bound_field, id_, show_errors)
     elif kind == "file":
