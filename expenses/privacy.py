@@ -15,13 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from members.models import Member
+from members.privacy import iso
 
 from .models import ClaimEvent, ExpenseClaim, ExpenseItem
 from .uploads import delete_receipt_file
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_expense_claims(member: Member) -> list[dict[str, Any]]:
@@ -34,15 +31,15 @@ def export_expense_claims(member: Member) -> list[dict[str, Any]]:
     return [
         {
             "activity": claim.meeting.title,
-            "activity_date": _iso(claim.meeting.starts_at),
+            "activity_date": iso(claim.meeting.starts_at),
             "status": claim.get_status_display(),
             "payment_preference": claim.payment_preference,
-            "submitted_at": _iso(claim.submitted_at),
-            "declaration_accepted_at": _iso(claim.declaration_accepted_at),
+            "submitted_at": iso(claim.submitted_at),
+            "declaration_accepted_at": iso(claim.declaration_accepted_at),
             "late": claim.is_late,
-            "approved_at": _iso(claim.approved_at),
+            "approved_at": iso(claim.approved_at),
             "rejection_reason": claim.rejection_reason,
-            "paid_on": _iso(claim.paid_on),
+            "paid_on": iso(claim.paid_on),
             "payment_reference": claim.payment_reference,
             "total": str(claim.total),
             "items": [
@@ -60,7 +57,7 @@ def export_expense_claims(member: Member) -> list[dict[str, Any]]:
                 {
                     "from": event.get_from_status_display() or None,
                     "to": event.get_to_status_display(),
-                    "at": _iso(event.at),
+                    "at": iso(event.at),
                     "message": event.message,
                 }
                 for event in claim.events.all()

@@ -22,13 +22,10 @@ from typing import Any
 from django.utils import timezone
 
 from members.models import Member
+from members.privacy import iso
 
 from .models import MessageDelivery, Registration
 from .services import RegistrationError, cancel_registration
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_registrations(member: Member) -> list[dict[str, Any]]:
@@ -42,11 +39,11 @@ def export_registrations(member: Member) -> list[dict[str, Any]]:
         {
             "meeting": registration.meeting.title,
             "kind": registration.meeting.get_kind_display(),
-            "starts_at": _iso(registration.meeting.starts_at),
+            "starts_at": iso(registration.meeting.starts_at),
             "status": registration.get_status_display(),
-            "signed_up_at": _iso(registration.created_at),
-            "status_changed_at": _iso(registration.status_changed_at),
-            "waiting_since": _iso(registration.waiting_since),
+            "signed_up_at": iso(registration.created_at),
+            "status_changed_at": iso(registration.status_changed_at),
+            "waiting_since": iso(registration.waiting_since),
             "needs_childcare": registration.needs_childcare,
             "needs_bsl": registration.needs_bsl,
             "interpreter_language": registration.interpreter_language,
@@ -57,7 +54,7 @@ def export_registrations(member: Member) -> list[dict[str, Any]]:
                 {
                     "message": delivery.get_kind_display(),
                     "status": delivery.get_status_display(),
-                    "sent_at": _iso(delivery.sent_at),
+                    "sent_at": iso(delivery.sent_at),
                 }
                 for delivery in registration.deliveries.all()
             ],

@@ -58,6 +58,11 @@ class Section:
     data: list[dict[str, Any]] | dict[str, Any]
 
 
+def iso(value) -> str | None:
+    """A date or time in a data download (ISO 8601), or None when there is none."""
+    return value.isoformat() if value else None
+
+
 def _value(instance: models.Model, field: models.Field) -> Any:
     value = getattr(instance, field.attname)
     if field.choices and value not in (None, ""):
