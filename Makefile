@@ -7,7 +7,7 @@ PORT ?= 8000
 
 export DJANGO_SETTINGS_MODULE ?= involvement.settings.development
 
-.PHONY: run test install lint check clean demo-code
+.PHONY: run test install lint check clean demo-code bench
 
 ## run: set everything up, load demo data, start the web server, worker and scheduler
 run: install
@@ -44,6 +44,10 @@ check: install
 	PORTAL_BASE_URL=https://portal.example.nhs.uk \
 	DJANGO_SETTINGS_MODULE=involvement.settings.production \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## bench: requests a second for a tiny page with and without the middleware (needs PostgreSQL and Redis; see bench/request_cost.py)
+bench: install
+	$(BIN)/python -m bench.request_cost
 
 clean:
 	rm -rf var/ .pytest_cache

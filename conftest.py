@@ -7,12 +7,15 @@ Personas: ``member``, ``other_member``, ``coordinator``, ``commissioner`` (users
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from members.tests.factories import CommissionerFactory, CoordinatorFactory, UserFactory
@@ -91,10 +94,42 @@ def coordinator_client(coordinator):
 
 
 @pytest.fixture
+def commissioner_client(commissioner):
+    """A commissioner with two-step authentication set up, logged in."""
+    from members.tests.totp import client_with_two_step
+
+    return client_with_two_step(commissioner)
+
+
+@pytest.fixture
 def member_client(member):
     client = Client()
     client.force_login(member)
     return client
+
+
+@pytest.fixture(scope="module")
+def demo_group(django_db_setup, django_db_blocker):
+    """The demo group (``seed_demo``), made once for the test module and rolled back after it.
+
+    Seeding takes about a second, so a module of demo tests shares one. The seed sits in a
+    transaction held open for the module; each test (marked ``django_db``) runs in a savepoint
+    inside it, so what one test changes the next never sees. The database is unblocked only
+    to seed and to roll back, never for the tests themselves.
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
 
 
 # Data that migrations create (roles, consent texts, courses, default rates, crisis lines).
@@ -120,3 +155,35 @@ def restore_migration_data() -> None:
         getattr(importlib.import_module(module), function)(apps, None)
     grant_coordinator_permissions()
     grant_finance_permissions()
+
+
+class Migrator:
+    """Moves the test database to other migrations and back, for tests of data migrations.
+
+    ``to(targets)`` migrates (forwards or backwards) so that each ``(app, migration)`` in
+    ``targets`` is the newest applied for its app, and returns the models as they are then
+    (every applied migration of every app, so rows made through it have every column).
+    """
+
+    def __init__(self):
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        self._executor = lambda: MigrationExecutor(connection)
+        self.leaves = self._executor().loader.graph.leaf_nodes()
+
+    def to(self, targets):
+        executor = self._executor()
+        executor.migrate(targets)
+        executor.loader.build_graph()
+        return executor.loader.project_state(list(executor.loader.applied_migrations)).apps
+
+
+@pytest.fixture
+def migrator(transactional_db, django_db_serialized_rollback):
+    """A `Migrator`; the database is back at the newest migrations afterwards. Serialized
+    rollback puts back the rows migrations made (roles, consent texts), since flushing does not
+    re-run post_migrate and later tests that restore those rows would clash with them."""
+    migrator = Migrator()
+    yield migrator
+    migrator.to(migrator.leaves)

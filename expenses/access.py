@@ -14,17 +14,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from members.models import Member
+from members.access import member_for
 from members.roles import is_commissioner, is_coordinator, is_finance_approver
 
 from .models import ExpenseClaim, ExpenseItem
-
-
-def member_for(user) -> Member | None:
-    """The logged-in person's own member record, if they have one (never a commissioner's)."""
-    if not user.is_authenticated or is_commissioner(user):
-        return None
-    return Member.objects.filter(user=user, erased_at__isnull=True).first()
 
 
 def claims_for_member(user) -> QuerySet[ExpenseClaim]:

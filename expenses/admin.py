@@ -30,6 +30,7 @@ from members.roles import is_coordinator, is_finance_approver
 from . import admin_prepare, finance, services
 from .models import Category, ExpenseClaim, ExpenseRules, Rate
 from .remittance import member_remittance_pdf, remittance_filename
+from .rules import MAX_MESSAGE_LENGTH, decision_refusal
 
 Status = ExpenseClaim.Status
 
@@ -41,7 +42,7 @@ class QueryForm(forms.Form):
     message = forms.CharField(
         label="Your question for the member",
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
-        max_length=services.MAX_MESSAGE_LENGTH,
+        max_length=MAX_MESSAGE_LENGTH,
         help_text="The member reads this in an email and on their claim, then edits and sends it back.",
     )
 
@@ -50,7 +51,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Why the claim is not approved",
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
-        max_length=services.MAX_MESSAGE_LENGTH,
+        max_length=MAX_MESSAGE_LENGTH,
         help_text="The member reads this. Say what they can do next, if anything.",
     )
 
@@ -311,7 +312,7 @@ class ExpenseClaimAdmin(admin.ModelAdmin):
         }
         claim = self.get_object(request, object_id)
         if claim is not None:
-            extra_context["decision_refusal"] = services.decision_refusal(user=request.user, claim=claim)
+            extra_context["decision_refusal"] = decision_refusal(user=request.user, claim=claim)
             extra_context["remittance_url"] = reverse("admin:expenses_remittance", args=[claim.member_id])
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -17,40 +17,30 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formatting import pence_or_pounds
 from meetings.models import Meeting, Registration
 from members.models import Member
 from members.roles import is_coordinator, is_finance_approver
 
 from . import services
-from .forms import pence_or_pounds
 from .models import Category, ExpenseClaim
+from .rules import MEMBER_CATEGORIES, missing_receipts
 from .uploads import ReceiptField
 
 Status = ExpenseClaim.Status
 
 
 def claimable_meetings(member: Member):
-    """Activities the member may claim for (the same rule as ``services.attendance_refusal``):
+    """Activities the member may claim for (the same rule as ``expenses.rules.attendance_refusal``):
     ended, not cancelled, attended once attendance is taken, registered while it is not. Newest first."""
-    registrations = Registration.objects.filter(member=member).filter(
-        Q(meeting__attendance_taken_at__isnull=False, status=Registration.Status.ATTENDED)
-        | Q(
-            meeting__attendance_taken_at__isnull=True,
-            status__in=[Registration.Status.REGISTERED, Registration.Status.ATTENDED],
-        )
-    )
-    return (
-        Meeting.objects.filter(pk__in=registrations.values("meeting_id"), ends_at__lte=timezone.now())
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at", "-pk")
-    )
+    registrations = Registration.objects.took_part().filter(member=member)
+    return Meeting.objects.filter(pk__in=registrations.values("meeting_id")).order_by("-starts_at", "-pk")
 
 
 def _member_label(member: Member) -> str:
@@ -105,7 +95,7 @@ class StaffItemForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     category = forms.ChoiceField(
         label="Kind of cost",
-        choices=[("", "Choose…")] + [(c.value, c.label) for c in services.MEMBER_CATEGORIES],
+        choices=[("", "Choose…")] + [(c.value, c.label) for c in MEMBER_CATEGORIES],
         error_messages={"required": "Choose what kind of cost this is.", "invalid_choice": "Choose a kind of cost."},
     )
     miles = forms.CharField(
@@ -281,7 +271,7 @@ def prepare_claim_view(model_admin, request, claim_pk: int):
                 for item in items
             ],
             total=f"£{claim.total:.2f}",
-            missing=services.missing_receipts(claim),
+            missing=missing_receipts(claim),
             editable=claim.can_be_edited_by_member,
             item_form=item_form,
             send_form=send_form,

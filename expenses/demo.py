@@ -28,6 +28,7 @@ from members.roles import FINANCE_APPROVERS
 
 from . import services
 from .models import Category, ClaimEvent, ExpenseClaim
+from .rules import can_claim, claim_deadline
 from .uploads import CleanReceipt, validate_receipt
 
 Status = ExpenseClaim.Status
@@ -222,7 +223,7 @@ def _advance(claim: ExpenseClaim, state: str, *, approver: User, started: dt.dat
     fields = {
         "declaration_accepted_at": submitted_at,
         "submitted_at": submitted_at,
-        "is_late": timezone.localdate(submitted_at) > services.claim_deadline(claim.meeting),
+        "is_late": timezone.localdate(submitted_at) > claim_deadline(claim.meeting),
     }
     _event(claim, Status.DRAFT, Status.SUBMITTED, member_user, submitted_at)
     moment = submitted_at
@@ -294,7 +295,7 @@ def seed_expenses() -> int:
         .select_related("meeting", "member", "member__user")
         .order_by("-meeting__starts_at", "member__user__email")
     )
-    registrations = [r for r in registrations if services.can_claim(member=r.member, meeting=r.meeting)]
+    registrations = [r for r in registrations if can_claim(member=r.member, meeting=r.meeting)]
     if not registrations:
         return 0
     claimed = set(ExpenseClaim.objects.values_list("member_id", "meeting_id"))

@@ -1,7 +1,7 @@
 """The forms a member fills in to claim: a cost (one form per kind of cost), and sending the claim.
 
-Amounts and miles are text fields checked with the same rules as ``expenses.services`` (which
-checks them again), so whatever was typed, even "abc" or "-5", comes back in the box with a
+Amounts and miles are text fields read by ``expenses.parsing``, as ``expenses.services`` reads
+them again, so whatever was typed, even "abc" or "-5", comes back in the box with a
 message by it. Receipts use ``expenses.uploads.ReceiptField``: checked by content and size.
 """
 
@@ -15,13 +15,14 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from . import services
+from . import parsing
 from .models import Category, ExpenseRules
+from .rules import MAX_MESSAGE_LENGTH, ClaimError
 from .uploads import ReceiptField
 
 DESCRIPTION_MAX = 200
 TAXI_REASON_MAX = 300
-MESSAGE_MAX = services.MAX_MESSAGE_LENGTH
+MESSAGE_MAX = MAX_MESSAGE_LENGTH
 
 # "4,50" or "12,5": a comma used for the decimal point (a thousands comma has three digits after it).
 DECIMAL_COMMA = re.compile(r"£?\s*\d+,\d{1,2}")
@@ -80,7 +81,7 @@ def _too_long(what: str) -> str:
     return f"{what} must be %(limit_value)s characters or fewer. You have typed %(show_value)s."
 
 
-def _from_claim_error(error: services.ClaimError) -> ValidationError:
+def _from_claim_error(error: ClaimError) -> ValidationError:
     return ValidationError(error.message)
 
 
@@ -118,6 +119,7 @@ class ItemForm(forms.Form):
                 required=False,
                 widget=forms.TextInput(attrs=NUMBER_ATTRS),
             )
+            fields["miles"].suffix = "miles"
         else:
             fields["amount"] = forms.CharField(
                 label="How much did you spend?",
@@ -125,6 +127,7 @@ class ItemForm(forms.Form):
                 required=False,
                 widget=forms.TextInput(attrs=NUMBER_ATTRS),
             )
+            fields["amount"].prefix = "£"
         if self.category == Category.TAXI:
             fields["taxi_reason"] = forms.CharField(
                 label="Why did you need a taxi?",
@@ -165,8 +168,8 @@ class ItemForm(forms.Form):
             # "4,50" is £4.50 in much of Europe, but would be read as £450: ask rather than guess.
             raise ValidationError("Use a full stop between pounds and pence, like 4.50.")
         try:
-            return services.clean_amount(value)
-        except services.ClaimError as error:
+            return parsing.clean_amount(value)
+        except ClaimError as error:
             raise _from_claim_error(error) from None
 
     def clean_miles(self) -> Decimal:
@@ -174,8 +177,8 @@ class ItemForm(forms.Form):
         if DECIMAL_COMMA.fullmatch(value):
             raise ValidationError("Use a full stop for part of a mile, like 12.5.")
         try:
-            return services.clean_miles(value)
-        except services.ClaimError as error:
+            return parsing.clean_miles(value)
+        except ClaimError as error:
             raise _from_claim_error(error) from None
 
     def clean_taxi_reason(self) -> str:
@@ -240,8 +243,12 @@ class SubmitForm(NoBrowserLimits, forms.Form):
         error_messages={"invalid_choice": "Confirm the declaration to send your claim."},
     )
 
+    # The form's own errors (a receipt still missing, say) are about the costs listed above it.
+    error_summary_href = "#your-costs"
+
     def __init__(self, *args, answering_query: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["declaration"].legend_size = "s"
         if not answering_query:
             del self.fields["message"]
 
@@ -260,14 +267,6 @@ def item_initial(item) -> dict:
         "description": item.description,
         "taxi_reason": item.taxi_reason,
     }
-
-
-def pence_or_pounds(amount: Decimal) -> str:
-    """45p, or £1.20 for a pound or more."""
-    if amount < 1:
-        pence = amount * 100
-        return f"{pence:.0f}p" if pence == pence.to_integral_value() else f"{pence:.1f}p"
-    return f"£{amount:.2f}"
 
 
 def receipt_hint(category: str, *, has_receipt: bool = False) -> str:

@@ -244,23 +244,3 @@ class ItemFormToken(models.Model):
 
     def __str__(self) -> str:
         return f"Form {self.token} for claim {self.claim_id}"
-
-
-class ClaimEmail(models.Model):
-    """The email about one change of a claim's state. One row per event (unique), and a
-    conditional update decides which job sends it, so a duplicate or retried job never sends
-    it twice (see expenses.tasks)."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Not sent yet"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        NOT_SENT = "not_sent", "Not sent: the member may not be emailed"
-
-    event = models.OneToOneField(ClaimEvent, on_delete=models.CASCADE, related_name="email")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Email for {self.event}: {self.get_state_display()}"

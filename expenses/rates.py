@@ -40,8 +40,8 @@ HOURLY_UP_TO_HOURS = Decimal("2")
 HALF_DAY_UP_TO_HOURS = Decimal("4")
 
 
-def money(value: Decimal | int | str) -> Decimal:
-    """Pounds and pence, rounded half up (never banker's rounding)."""
+def round_to_pence(value: Decimal | int | str) -> Decimal:
+    """An amount in pounds rounded to the penny, half up (never banker's rounding)."""
     return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
@@ -90,8 +90,8 @@ def mileage_rate_for(meeting: Meeting) -> Rate | None:
 def apply_cap(amount: Decimal, cap: Decimal | None) -> tuple[Decimal, bool]:
     """(amount to pay, whether it was cut to the cap)."""
     if cap is not None and amount > cap:
-        return money(cap), True
-    return money(amount), False
+        return round_to_pence(cap), True
+    return round_to_pence(amount), False
 
 
 @dataclass(frozen=True)
@@ -138,10 +138,10 @@ def involvement_payment(meeting: Meeting) -> Payment | None:
     if rate is None:
         return None
     if rate.unit == Rate.Unit.PER_HOUR:
-        uncapped = money(rate.amount * hours)
+        uncapped = round_to_pence(rate.amount * hours)
         description = f"{_hours_text(hours)} at £{rate.amount} an hour"
     else:
-        uncapped = money(rate.amount)
+        uncapped = round_to_pence(rate.amount)
         description = rate.get_unit_display().split(" (")[0]
     amount, over_cap = apply_cap(uncapped, rate.cap)
     if over_cap:
@@ -151,4 +151,4 @@ def involvement_payment(meeting: Meeting) -> Payment | None:
 
 def mileage_amount(*, miles: Decimal, rate: Rate) -> Decimal:
     """Miles × the per-mile rate, to the penny (before any cap)."""
-    return money(Decimal(miles) * rate.amount)
+    return round_to_pence(Decimal(miles) * rate.amount)

@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from common.uploads import STORED_TYPES
+
 from .access import get_receipt_for_user
-from .uploads import STORED_TYPES
 
 
 @require_GET

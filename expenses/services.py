@@ -5,60 +5,54 @@ state as a ClaimEvent (who, when, any message). A rule that is broken raises ``C
 with a message in plain English and, where it belongs to one field, that field's name, so a
 form can show it by the field: ``form.add_error(error.field, error.message)``.
 
+The rules themselves (who may claim, who may decide, limits, deadlines) are in
+``expenses.rules``; reading typed amounts and miles is ``expenses.parsing``.
+
 Decisions worth knowing:
 
-* **Who may claim**: a member may claim for an activity that has ended and was not cancelled,
-  if attendance was taken and they were marked attended, or – while attendance has not been
-  taken yet – if they were registered. The same check runs again on submit.
 * **Payment choice**: the automatic involvement-payment line follows the member's payment
   preference. "Expenses and involvement payments" adds it; "Expenses only", "No payments" and
   no choice yet add none. Expenses stay claimable under "No payments": paying back money
   someone spent is not a payment for their time, and nobody should be out of pocket. The choice
   is copied onto the claim and refreshed whenever the member edits it, until it is submitted.
-* **Limits**: mileage from more than 0 up to 500 miles a line; any other amount from 1p up to
-  £1,000 a line; a taxi needs a reason; receipts for the categories the rules name, checked on
-  submit (so a member can save a draft and add the photo later).
-* **Late claims** (submitted more than the rules' deadline after the activity) are accepted and
-  flagged, judged at the first submission.
-* **Separation of duties** (``settings.EXPENSES_SEPARATION_OF_DUTIES``, on by default): only a
-  finance approver approves, rejects or marks paid, and never a claim they prepared. Switched
-  off, a coordinator may too. Nobody ever decides on their own claim.
 * Submitting twice (a double click, a retried request) changes nothing the second time.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
-import re
 import uuid
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meetings.models import Meeting, Registration
+from meetings.models import Meeting
 from members.models import Member, User
 from members.roles import is_coordinator, is_finance_approver
 
 from . import rates
-from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules, ItemFormToken
-from .tasks import send_claim_status_email
+from .messages import claim_status_changed
+from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ItemFormToken
+from .parsing import clean_amount, clean_miles
+from .rules import (
+    EDITABLE,
+    MAX_MESSAGE_LENGTH,
+    MEMBER_CATEGORIES,
+    ClaimError,
+    attendance_refusal,
+    claim_deadline,
+    decision_refusal,
+    missing_receipts,
+    wants_involvement_payment,
+)
 from .uploads import CleanReceipt, delete_receipt_file, store_receipt
 
 logger = logging.getLogger(__name__)
 
 Status = ExpenseClaim.Status
-
-MAX_MILES = Decimal("500")
-MAX_ITEM_AMOUNT = Decimal("1000.00")
-MIN_ITEM_AMOUNT = Decimal("0.01")
-MAX_MESSAGE_LENGTH = 2000
-MEMBER_CATEGORIES = [c for c in Category if c != Category.INVOLVEMENT_PAYMENT]
-EDITABLE = (Status.DRAFT, Status.QUERIED)
 
 
 class AlreadyAdded(Exception):
@@ -70,66 +64,7 @@ class AlreadyAdded(Exception):
         self.item = item
 
 
-class ClaimError(Exception):
-    """A claim rule was broken. ``message`` is for the person; ``field`` names the form field, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-# Who may claim ---------------------------------------------------------------------------
-
-
-def attendance_refusal(*, member: Member, meeting: Meeting) -> str | None:
-    """Why the member may not claim for this activity, or None if they may."""
-    if meeting.status == Meeting.Status.CANCELLED:
-        return "This activity was cancelled, so there is nothing to claim for it."
-    if meeting.ends_at > timezone.now():
-        return "You can claim once the activity has finished."
-    registration = Registration.objects.filter(member=member, meeting=meeting).only("status").first()
-    status = registration.status if registration else None
-    if meeting.attendance_taken_at:
-        if status == Registration.Status.ATTENDED:
-            return None
-        return (
-            "Our attendance record does not show you at this activity, so you cannot claim for it. "
-            "If you were there, please contact the team and we will correct the record."
-        )
-    if status in (Registration.Status.REGISTERED, Registration.Status.ATTENDED):
-        return None
-    return "You can only claim for an activity you were registered for and took part in."
-
-
-def can_claim(*, member: Member, meeting: Meeting) -> bool:
-    return attendance_refusal(member=member, meeting=meeting) is None
-
-
-# Who may decide ---------------------------------------------------------------------------
-
-
-def separation_of_duties() -> bool:
-    return settings.EXPENSES_SEPARATION_OF_DUTIES
-
-
-def decision_refusal(*, user: User, claim: ExpenseClaim) -> str | None:
-    """Why the user may not approve, reject or mark paid this claim, or None if they may."""
-    if claim.member.user_id == user.pk:
-        return "You cannot decide on your own claim."
-    if separation_of_duties():
-        if not is_finance_approver(user):
-            return "Only a finance approver can approve, reject or mark paid a claim."
-        if claim.prepared_by_id == user.pk:
-            return "You prepared this claim, so another finance approver must decide on it."
-        return None
-    if is_finance_approver(user) or is_coordinator(user):
-        return None
-    return "Only a finance approver or a coordinator can approve, reject or mark paid a claim."
-
-
-def can_decide(*, user: User, claim: ExpenseClaim) -> bool:
-    return decision_refusal(user=user, claim=claim) is None
+# Guards ------------------------------------------------------------------------------------
 
 
 def _require_staff(user: User) -> None:
@@ -146,14 +81,8 @@ def _require_decider(user: User, claim: ExpenseClaim) -> None:
 # Helpers ----------------------------------------------------------------------------------
 
 
-def _record(claim: ExpenseClaim, *, from_status: str, to_status: str, by: User | None, message: str = "") -> None:
-    ClaimEvent.objects.create(claim=claim, from_status=from_status, to_status=to_status, by=by, message=message)
-
-
-def _notify(claim: ExpenseClaim, status: str) -> None:
-    """Queues the member's email about the claim's new status, once the change is committed."""
-    claim_id = claim.pk
-    transaction.on_commit(lambda: send_claim_status_email.delay(claim_id, status))
+def _record(claim: ExpenseClaim, *, from_status: str, to_status: str, by: User | None, message: str = "") -> ClaimEvent:
+    return ClaimEvent.objects.create(claim=claim, from_status=from_status, to_status=to_status, by=by, message=message)
 
 
 def _locked(claim: ExpenseClaim) -> ExpenseClaim:
@@ -172,68 +101,6 @@ def _message(text: str, *, field: str, required: str) -> str:
     if len(text) > MAX_MESSAGE_LENGTH:
         raise ClaimError(f"Keep this to {MAX_MESSAGE_LENGTH:,} characters or fewer.", field=field)
     return text
-
-
-# "1,250.00" is a thousands separator; "4,50" is a decimal comma, which must not become £450.
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def _decimal(value, *, field: str, label: str) -> Decimal:
-    text = str(value).strip().lstrip("£").strip()
-    if "," in text:
-        if not _THOUSANDS.match(text):
-            raise ClaimError(f"Enter the {label} as a number with a full stop for pence, like 12.50.", field=field)
-        text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ClaimError(f"Enter the {label} as a number, like 12.50.", field=field) from None
-    if not number.is_finite():
-        raise ClaimError(f"Enter the {label} as a number, like 12.50.", field=field)
-    return number
-
-
-def clean_amount(value) -> Decimal:
-    """An amount in pounds from 1p to £1,000, rounded to the penny."""
-    if value in (None, ""):
-        raise ClaimError("Enter the amount you spent.", field="amount")
-    amount = _decimal(value, field="amount", label="amount")
-    if amount < MIN_ITEM_AMOUNT:
-        raise ClaimError("The amount must be more than £0.", field="amount")
-    if amount > MAX_ITEM_AMOUNT:
-        raise ClaimError(
-            "The amount must be £1,000 or less. For a larger cost, please talk to the team first.", field="amount"
-        )
-    return rates.money(amount)
-
-
-def clean_miles(value) -> Decimal:
-    """Miles from more than 0 up to 500, to one decimal place."""
-    if value in (None, ""):
-        raise ClaimError("Enter how many miles you travelled.", field="miles")
-    miles = _decimal(value, field="miles", label="miles")
-    if miles <= 0:
-        raise ClaimError("The miles must be more than 0.", field="miles")
-    if miles > MAX_MILES:
-        raise ClaimError(
-            "The miles must be 500 or fewer for one journey. Check the number, or talk to the team.", field="miles"
-        )
-    return miles.quantize(Decimal("0.1"))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def claim_deadline(meeting: Meeting) -> dt.date:
-    """The last day a claim for this activity is on time."""
-    return add_months(rates.activity_date(meeting), ExpenseRules.load().claim_deadline_months)
-
-
-def wants_involvement_payment(preference: str) -> bool:
-    return preference == Member.PaymentPreference.INVOLVEMENT_PAYMENTS
 
 
 def _refresh_involvement_line(claim: ExpenseClaim) -> None:
@@ -272,7 +139,7 @@ def _recalculate(claim: ExpenseClaim) -> None:
             used[item.rate_id] = already + amount
             over_cap |= amount < full
         if amount != item.amount:
-            item.amount = rates.money(amount)
+            item.amount = rates.round_to_pence(amount)
             item.save(update_fields=["amount"])
     if claim.is_over_cap != over_cap:
         claim.is_over_cap = over_cap
@@ -469,24 +336,48 @@ def update_item(
 
 
 @transaction.atomic
-def remove_item(*, item: ExpenseItem, by: User | None = None) -> None:
-    """Removes a cost (and its receipt file) from a draft or queried claim."""
+def remove_item(*, item: ExpenseItem, by: User | None = None) -> bool:
+    """Removes a cost (and its receipt file) from a draft or queried claim.
+
+    Returns False, changing nothing, if the cost was removed already (another tab, a second click)."""
     claim = _locked(item.claim)
     _require_editable(claim)
     if item.category == Category.INVOLVEMENT_PAYMENT:
         raise ClaimError(
             "The involvement payment follows your payment choice. To stop it, change your choice in your profile."
         )
+    if not ExpenseItem.objects.filter(pk=item.pk, claim=claim).exists():
+        return False
     delete_receipt_file(item)
     ExpenseItem.objects.filter(pk=item.pk, claim=claim).delete()
     _mark_prepared(claim, by)
     _recalculate(claim)
+    return True
 
 
-def missing_receipts(claim: ExpenseClaim) -> list[ExpenseItem]:
-    """Items whose category needs a receipt under the rules and that have none."""
-    needed = set(ExpenseRules.load().receipt_required_for or [])
-    return [item for item in claim.items.all() if item.category in needed and not item.receipt]
+@transaction.atomic
+def delete_draft_claim(*, claim: ExpenseClaim, by: User) -> None:
+    """Deletes a draft claim, with its costs and receipt files, for the member who made it.
+
+    For a claim opened by mistake, or no longer wanted. Only the claim's own member may, and only
+    while it is a draft: once sent, the team has seen it and its history must stay (a coordinator
+    may not delete a draft from here either). Nothing is recorded, as nothing of it was ever sent
+    to anyone; its "started" event goes with it. Deleting a claim that is already gone (a second
+    click, another tab) does nothing.
+    """
+    claim = ExpenseClaim.objects.select_for_update().select_related("member").filter(pk=claim.pk).first()
+    if claim is None:
+        return
+    if by is None or by.pk != claim.member.user_id:
+        raise ClaimError("Only the member who made a claim can delete it.")
+    if claim.status != Status.DRAFT:
+        raise ClaimError(
+            f"This claim is {claim.get_status_display().lower()}, so it cannot be deleted. "
+            "If you no longer want it, please contact the team."
+        )
+    for item in claim.items.exclude(receipt=""):
+        delete_receipt_file(item)
+    claim.delete()
 
 
 @transaction.atomic
@@ -525,8 +416,10 @@ def submit_claim(*, claim: ExpenseClaim, declaration: bool, by: User | None = No
         claim.submitted_at = now
         claim.is_late = timezone.localdate(now) > claim_deadline(claim.meeting)
     claim.save()
-    _record(claim, from_status=from_status, to_status=Status.SUBMITTED, by=by or claim.member.user, message=text)
-    _notify(claim, Status.SUBMITTED)
+    event = _record(
+        claim, from_status=from_status, to_status=Status.SUBMITTED, by=by or claim.member.user, message=text
+    )
+    claim_status_changed(claim=claim, event=event)
     return claim
 
 
@@ -552,8 +445,8 @@ def query_claim(*, claim: ExpenseClaim, by: User, message: str) -> ExpenseClaim:
     text = _message(message, field="message", required="Write the question for the member.")
     claim.status = Status.QUERIED
     claim.save(update_fields=["status", "updated_at"])
-    _record(claim, from_status=Status.SUBMITTED, to_status=Status.QUERIED, by=by, message=text)
-    _notify(claim, Status.QUERIED)
+    event = _record(claim, from_status=Status.SUBMITTED, to_status=Status.QUERIED, by=by, message=text)
+    claim_status_changed(claim=claim, event=event)
     return claim
 
 
@@ -570,8 +463,8 @@ def approve_claim(*, claim: ExpenseClaim, by: User) -> ExpenseClaim:
     claim.approved_by = by
     claim.approved_at = timezone.now()
     claim.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    _record(claim, from_status=Status.SUBMITTED, to_status=Status.APPROVED, by=by)
-    _notify(claim, Status.APPROVED)
+    event = _record(claim, from_status=Status.SUBMITTED, to_status=Status.APPROVED, by=by)
+    claim_status_changed(claim=claim, event=event)
     return claim
 
 
@@ -602,8 +495,8 @@ def reject_claim(*, claim: ExpenseClaim, by: User, reason: str) -> ExpenseClaim:
     claim.status = Status.REJECTED
     claim.rejection_reason = text
     claim.save(update_fields=["status", "rejection_reason", "updated_at"])
-    _record(claim, from_status=from_status, to_status=Status.REJECTED, by=by, message=text)
-    _notify(claim, Status.REJECTED)
+    event = _record(claim, from_status=from_status, to_status=Status.REJECTED, by=by, message=text)
+    claim_status_changed(claim=claim, event=event)
     return claim
 
 
@@ -632,6 +525,6 @@ def mark_paid(*, claim: ExpenseClaim, by: User, paid_on: dt.date, reference: str
     claim.payment_reference = reference
     claim.paid_by = by
     claim.save(update_fields=["status", "paid_on", "payment_reference", "paid_by", "updated_at"])
-    _record(claim, from_status=Status.APPROVED, to_status=Status.PAID, by=by, message=f"Reference {reference}")
-    _notify(claim, Status.PAID)
+    event = _record(claim, from_status=Status.APPROVED, to_status=Status.PAID, by=by, message=f"Reference {reference}")
+    claim_status_changed(claim=claim, event=event)
     return claim

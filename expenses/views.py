@@ -9,20 +9,18 @@ found (404). Every write goes through ``expenses.services``.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.formatting import date_and_time, date_and_time_range, day_month_year, pence_or_pounds, pounds
 from common.pagination import paginate
 from meetings.models import Meeting, Registration
 from members.access import member_required
@@ -31,10 +29,11 @@ from members.models import Member
 
 from . import services
 from .access import claims_for_member, get_claim_for_member
-from .emails import PAYMENT_TIMESCALE
-from .forms import ADD_HEADINGS, ADD_LINKS, ItemForm, SubmitForm, item_initial, pence_or_pounds
+from .forms import ADD_HEADINGS, ADD_LINKS, ItemForm, SubmitForm, item_initial
+from .messages import PAYMENT_TIMESCALE
 from .models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules
 from .rates import activity_date, involvement_payment, mileage_rate_for
+from .rules import MEMBER_CATEGORIES, attendance_refusal, claim_deadline, wants_involvement_payment
 
 Status = ExpenseClaim.Status
 
@@ -51,31 +50,8 @@ STATUS_TAGS = {
 # --- Display helpers ----------------------------------------------------------------------
 
 
-def _clock(moment: dt.datetime) -> str:
-    """10am, 2:30pm, midday: the NHS.UK way of writing times."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "midnight" if moment.hour == 0 else "midday"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def long_date(day: dt.date) -> str:
-    return dateformat.format(day, "j F Y")
-
-
-def date_and_time(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{long_date(local.date())} at {_clock(local)}"
-
-
-def meeting_when(meeting: Meeting) -> str:
-    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    return f"{dateformat.format(starts, 'l j F Y')}, {_clock(starts)} to {_clock(ends)}"
-
-
-def money(amount: Decimal | None) -> str:
-    return f"£{(amount or Decimal('0')):,.2f}"
+def _meeting_when(meeting: Meeting) -> str:
+    return date_and_time_range(meeting.starts_at, meeting.ends_at)
 
 
 @dataclass(frozen=True)
@@ -139,42 +115,21 @@ def _item_row(item: ExpenseItem, receipt_categories: set[str]) -> ItemRow:
         item=item,
         what=item.get_category_display(),
         details=details,
-        amount=money(item.amount),
+        amount=pounds(item.amount),
         needs_receipt=item.category in receipt_categories and not item.receipt,
         is_involvement_payment=is_payment,
     )
-
-
-def _error_items(form, *, non_field_href: str) -> list[dict]:
-    """The error summary's links: each field's error to its input, the rest to ``non_field_href``."""
-    if not form.is_bound:
-        return []
-    items = [{"href": non_field_href, "text": str(error)} for error in form.non_field_errors()]
-    for field in form:
-        if not field.errors:
-            continue
-        many = isinstance(field.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect))
-        target = f"{field.auto_id}_0" if many else field.auto_id
-        items.extend({"href": f"#{target}", "text": str(error)} for error in field.errors)
-    return items
 
 
 # --- Which activities a member can claim for ---------------------------------------------
 
 
 def claimable_registrations(member: Member):
-    """The member's past activities with no claim yet that ``services.can_claim`` would accept:
+    """The member's past activities with no claim yet that ``expenses.rules.can_claim`` would accept:
     attended (once attendance is taken) or registered (while it is not), ended, not cancelled."""
     return (
-        Registration.objects.filter(member=member, meeting__ends_at__lte=timezone.now())
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .filter(
-            Q(meeting__attendance_taken_at__isnull=False, status=Registration.Status.ATTENDED)
-            | Q(
-                meeting__attendance_taken_at__isnull=True,
-                status__in=[Registration.Status.REGISTERED, Registration.Status.ATTENDED],
-            )
-        )
+        Registration.objects.took_part()
+        .filter(member=member)
         .exclude(meeting__expense_claims__member=member)
         .select_related("meeting")
         .order_by("-meeting__starts_at", "-pk")
@@ -201,16 +156,16 @@ def claim_list(request):
             "claims": [
                 {
                     "claim": claim,
-                    "when": long_date(activity_date(claim.meeting)),
-                    "total": money(claim.items_total),
+                    "when": day_month_year(activity_date(claim.meeting)),
+                    "total": pounds(claim.items_total),
                     "tag": STATUS_TAGS.get(claim.status, ""),
-                    "paid_on": long_date(claim.paid_on) if claim.paid_on else "",
+                    "paid_on": day_month_year(claim.paid_on) if claim.paid_on else "",
                 }
                 for claim in claims_page
             ],
             "claims_pagination": claims_pagination,
             "claimable": [
-                {"meeting": registration.meeting, "when": meeting_when(registration.meeting)}
+                {"meeting": registration.meeting, "when": _meeting_when(registration.meeting)}
                 for registration in claimable_page
             ],
             "claimable_pagination": claimable_pagination,
@@ -270,7 +225,7 @@ def start_claim(request, meeting_pk: int):
     existing = ExpenseClaim.objects.filter(member=member, meeting=meeting).only("pk").first()
     if existing is not None:
         return redirect("expenses:claim", existing.pk)
-    refusal = services.attendance_refusal(member=member, meeting=meeting)
+    refusal = attendance_refusal(member=member, meeting=meeting)
     if request.method == "POST" and refusal is None:
         try:
             claim = services.start_or_get_claim(member=member, meeting=meeting, by=request.user)
@@ -285,12 +240,12 @@ def start_claim(request, meeting_pk: int):
         {
             "member": member,
             "meeting": meeting,
-            "when": meeting_when(meeting),
+            "when": _meeting_when(meeting),
             "refusal": refusal,
             "payment": payment,
-            "payment_amount": money(payment.amount) if payment else "",
-            "wants_payment": services.wants_involvement_payment(member.payment_preference),
-            "deadline": long_date(services.claim_deadline(meeting)),
+            "payment_amount": pounds(payment.amount) if payment else "",
+            "wants_payment": wants_involvement_payment(member.payment_preference),
+            "deadline": day_month_year(claim_deadline(meeting)),
         },
     )
 
@@ -315,10 +270,10 @@ def _claim_context(request, claim: ExpenseClaim, submit_form: SubmitForm | None 
         "member": member,
         "claim": claim,
         "meeting": claim.meeting,
-        "when": meeting_when(claim.meeting),
+        "when": _meeting_when(claim.meeting),
         "status_tag": STATUS_TAGS.get(claim.status, ""),
         "rows": rows,
-        "total": money(total),
+        "total": pounds(total),
         "has_costs": bool(items),
         "missing_receipts": [row for row in rows if row.needs_receipt],
         "history": [_history_entry(event, member) for event in events],
@@ -327,16 +282,15 @@ def _claim_context(request, claim: ExpenseClaim, submit_form: SubmitForm | None 
         "editable": editable,
         "add_links": ADD_LINKS if editable else [],
         "form": submit_form,
-        "error_items": _error_items(submit_form, non_field_href="#your-costs") if submit_form else [],
         "payment_timescale": PAYMENT_TIMESCALE,
-        "paid_on": long_date(claim.paid_on) if claim.paid_on else "",
-        "approved_on": long_date(timezone.localdate(claim.approved_at)) if claim.approved_at else "",
+        "paid_on": day_month_year(claim.paid_on) if claim.paid_on else "",
+        "approved_on": day_month_year(claim.approved_at) if claim.approved_at else "",
         "submitted_on": date_and_time(claim.submitted_at) if claim.submitted_at else "",
-        "wants_payment": services.wants_involvement_payment(claim.payment_preference),
+        "wants_payment": wants_involvement_payment(claim.payment_preference),
         "payment_choice": Member.PaymentPreference(claim.payment_preference).label
         if claim.payment_preference in Member.PaymentPreference.values
         else "Not chosen yet",
-        "deadline": long_date(services.claim_deadline(claim.meeting)),
+        "deadline": day_month_year(claim_deadline(claim.meeting)),
         "choice_changed": editable and claim.payment_preference != (member.payment_preference or ""),
         "current_choice": member.get_payment_preference_display() or "Not chosen yet",
     }
@@ -392,6 +346,42 @@ def submit_claim(request, pk: int):
     return render(request, "expenses/claim_detail.html", _claim_context(request, claim, form))
 
 
+@require_http_methods(["GET", "POST"])
+@member_required
+def delete_claim(request, pk: int):
+    """Asks, then deletes a draft claim the member no longer wants (one opened by mistake, say),
+    with its costs and receipts. Only the claim's own member (anyone else's claim is not found),
+    and only while it is a draft: a claim the team has seen stays."""
+    claim = get_claim_for_member(request.user, pk)
+    if claim.status != Status.DRAFT:
+        messages.info(
+            request,
+            f"This claim is {claim.get_status_display().lower()}, so it cannot be deleted. "
+            "If you no longer want it, please contact the team.",
+        )
+        return redirect("expenses:claim", claim.pk)
+    if request.method == "POST":
+        try:
+            services.delete_draft_claim(claim=claim, by=request.user)
+        except services.ClaimError as error:
+            messages.info(request, error.message)
+            return redirect("expenses:claim", claim.pk)
+        messages.success(request, f"Your draft claim for {claim.meeting.title} has been deleted.")
+        return redirect("expenses:claims")
+    items = list(claim.items.all())
+    return render(
+        request,
+        "expenses/delete_claim.html",
+        {
+            "claim": claim,
+            "meeting": claim.meeting,
+            "when": _meeting_when(claim.meeting),
+            "total": pounds(sum((item.amount for item in items), Decimal("0.00"))),
+            "has_receipts": any(item.receipt for item in items),
+        },
+    )
+
+
 # --- Costs on a claim -------------------------------------------------------------------------
 
 
@@ -437,7 +427,7 @@ def _item_page(request, claim, form, *, heading: str, item=None):
 def add_item(request, pk: int, category: str):
     """Adds one cost of a kind to a draft or queried claim. The form's one-off token is stored
     with the cost (expenses.services.add_item), so sending the same form twice adds it once."""
-    if category not in services.MEMBER_CATEGORIES:
+    if category not in MEMBER_CATEGORIES:
         raise Http404("No such kind of cost.")
     claim = get_claim_for_member(request.user, pk)
     if leave := _not_editable(request, claim):
@@ -470,9 +460,9 @@ def _added_message(item: ExpenseItem, verb: str = "added") -> str:
     if item.category == Category.MILEAGE and item.rate:
         return (
             f"Mileage {verb}: {item.miles.normalize():f} miles at {pence_or_pounds(item.rate.amount)} a mile "
-            f"comes to {money(item.amount)}."
+            f"comes to {pounds(item.amount)}."
         )
-    return f"{what} {verb}: {money(item.amount)}."
+    return f"{what} {verb}: {pounds(item.amount)}."
 
 
 def _item_on_claim(request, pk: int, item_pk: int) -> tuple[ExpenseClaim, ExpenseItem | None]:
@@ -508,29 +498,51 @@ def change_item(request, pk: int, item_pk: int):
     return _item_page(request, claim, form, heading=heading, item=item)
 
 
+def _nothing_to_remove(request, claim: ExpenseClaim, item_pk: int):
+    """The answer when the cost to remove is not one the member can remove from this claim.
+
+    Said as it is: the involvement payment is not removed by hand; a cost that no longer exists
+    was removed already (a second click, another tab, the back button); a cost that exists on
+    any other claim is not found, so another member's costs are never given away."""
+    claim_url = f"{reverse('expenses:claim', args=[claim.pk])}#your-costs"
+    if ExpenseItem.objects.filter(pk=item_pk).exclude(claim=claim).exists():
+        raise Http404("No such cost on this claim.")
+    if request.method != "POST":
+        raise Http404("No such cost on this claim.")
+    if claim.items.filter(pk=item_pk, category=Category.INVOLVEMENT_PAYMENT).exists():
+        messages.info(
+            request,
+            "The involvement payment was not removed: it follows your payment choice. "
+            "To stop it, change your payment choice.",
+        )
+    else:
+        messages.info(request, "That cost was already removed from your claim.")
+    return redirect(claim_url)
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 def remove_item(request, pk: int, item_pk: int):
     """Asks, then removes a cost (and its receipt). Sending it twice removes it once."""
     claim, item = _item_on_claim(request, pk, item_pk)
     if item is None:
-        if request.method == "POST":
-            messages.info(request, "That cost has been removed.")
-            return redirect(f"{reverse('expenses:claim', args=[claim.pk])}#your-costs")
-        raise Http404("No such cost on this claim.")
+        return _nothing_to_remove(request, claim, item_pk)
     if leave := _not_editable(request, claim):
         return leave
     item.claim = claim
     if request.method == "POST":
         try:
-            services.remove_item(item=item, by=request.user)
+            removed = services.remove_item(item=item, by=request.user)
         except services.ClaimError as error:
             messages.info(request, error.message)
         else:
-            messages.success(request, f"{item.get_category_display()} ({money(item.amount)}) removed.")
+            if removed:
+                messages.success(request, f"{item.get_category_display()} ({pounds(item.amount)}) removed.")
+            else:
+                messages.info(request, "That cost was already removed from your claim.")
         return redirect(f"{reverse('expenses:claim', args=[claim.pk])}#your-costs")
     return render(
         request,
         "expenses/remove_item.html",
-        {"claim": claim, "item": item, "row": _item_row(item, set()), "when": meeting_when(claim.meeting)},
+        {"claim": claim, "item": item, "row": _item_row(item, set()), "when": _meeting_when(claim.meeting)},
     )

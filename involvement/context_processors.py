@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from members.roles import is_coordinator, requires_mfa
-from members.state import member_state
+from members.state import member_state, person_facts
 
 from .models import cached_profile_and_signposts
 
@@ -21,6 +21,7 @@ def _navigation(request) -> list[NavItem]:
     user = request.user
     items: list[tuple[str, str]] = [("Home", reverse("home")), ("Meetings", reverse("meetings:upcoming"))]
     if user.is_authenticated:
+        person_facts(request)  # the role checks below then read the cached groups, not the database
         if is_coordinator(user):
             items.append(("Admin", reverse("admin:index")))
             items.append(("Meetings (staff)", reverse("meetings_staff:meeting_list")))
@@ -50,10 +51,10 @@ def portal(request) -> dict:
 
 
 def email_context() -> dict:
-    """What every email needs about the group (its names and contacts), for senders in any app.
+    """The group's profile and signposts, for emails and pages in any app.
 
-    Settings point EMAIL_CONTEXT_FUNCTION here, so apps that must not import `involvement`
-    can still sign their emails with the group's details.
+    ``settings.EMAIL_CONTEXT_FUNCTION`` points here; apps that must not import `involvement`
+    ask ``common.group.group_context()`` or ``group_profile()``, which call this.
     """
     data = cached_profile_and_signposts()
     return {

@@ -117,7 +117,7 @@ def seed_group() -> list[DemoLogin]:
                 "Members help write leaflets, design surveys, sit on interview panels and tell "
                 "commissioners what matters. You choose what you take part in, and how often."
             ),
-            "meeting_pattern": "Every other month, on the second Tuesday, 10am to 12 noon, in person and online.",
+            "meeting_pattern": "Every other month, on the second Tuesday, 10am to midday, in person and online.",
             "what_to_expect": (
                 "Babies and children are welcome. There is free parking and step-free access.\n\n"
                 "We pay travel and childcare costs, and you can claim an involvement payment if you want one."

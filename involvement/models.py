@@ -66,7 +66,7 @@ class GroupProfile(models.Model):
     meeting_pattern = models.CharField(
         max_length=200,
         blank=True,
-        help_text="For example: Every other month, on the second Tuesday, 10am to 12 noon.",
+        help_text="For example: Every other month, on the second Tuesday, 10am to midday.",
     )
     what_to_expect = models.TextField(
         blank=True,

@@ -21,8 +21,21 @@ BEAT_SCHEDULE = {
         "task": "involvement.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Meetings: each run finds what is due and is safe to run twice (see meetings/deliveries.py),
-    # so a run dropped because the worker was busy or down loses nothing.
+    # The outbox: sends what no task picked up, retries what may work now, and reports
+    # messages held by a worker that stopped (see outbox/sending.py).
+    "sweep-outbox": {
+        "task": "outbox.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 50},  # a run still queued when the next is due is dropped
+    },
+    "remove-old-message-bodies": {
+        "task": "outbox.tasks.remove_old_message_bodies",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Meetings: each run finds the reminders and debriefs due and records them in the outbox
+    # (see meetings/due.py and meetings/tasks.py); safe to run twice, so a run dropped because
+    # the worker was busy or down loses nothing. Notices caused by a change need no job: the
+    # outbox sends them after commit, and its sweep sends anything left.
     "send-meeting-reminders": {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": crontab(minute="*/5"),
@@ -30,11 +43,6 @@ BEAT_SCHEDULE = {
     },
     "send-meeting-debriefs": {
         "task": "meetings.tasks.send_due_debriefs",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 240},  # a run still queued when the next is due is dropped
-    },
-    "retry-failed-meeting-messages": {
-        "task": "meetings.tasks.retry_failed_deliveries",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},  # a run still queued when the next is due is dropped
     },

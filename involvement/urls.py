@@ -19,7 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/meetings/", include("meetings.staff_urls")),
     path("meetings/", include("meetings.urls")),
-    path("expenses/", include("expenses.staff_urls")),
+    path("expenses/", include("expenses.receipt_urls")),
     path("expenses/", include("expenses.urls")),
 ]
 

@@ -1,73 +1,24 @@
-"""Who may see what about meetings: every lookup the member pages make goes through here.
+"""Who may see what about meetings: the online joining link, and the minutes.
 
-Meetings themselves are public (the group says openly when and where it meets), so the
-meeting lookups return the same rows to everyone. What is personal is a member's own
-registration, and the online joining link, which only a member holding a place may see.
-Registrations are only ever fetched *for a given member*, so one member can never read or
-change another's by construction.
+The joining link is only for a member holding a place. Minutes and actions are for the group:
+members who have finished joining, and staff (see ``can_read_minutes``). The public and
+commissioners only see that a meeting took place. Reading meetings and registrations is
+``meetings.selectors``.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-
 from members.models import Member
 from members.roles import is_commissioner
 
-from .models import Meeting, Registration
+from .models import Registration
 
 # Statuses that let a member see the online joining link: they have a place (or had one and came).
 SEES_JOINING_LINK = (Registration.Status.REGISTERED, Registration.Status.ATTENDED)
 
-# A place, or a place in the queue: what a member can still give up, and what stops them signing up again.
-ACTIVE = (Registration.Status.REGISTERED, Registration.Status.WAITING)
-
-# The registrations "My meetings" lists.
-COMING_UP = (Registration.Status.REGISTERED,)
-WAITING = (Registration.Status.WAITING,)
-BEEN_TO = (Registration.Status.ATTENDED,)
-
-
-def upcoming_meetings() -> QuerySet[Meeting]:
-    """Meetings that have not finished yet, soonest first (cancelled ones too, marked as such)."""
-    return Meeting.objects.filter(ends_at__gt=timezone.now()).select_related("venue").order_by("starts_at", "pk")
-
-
-def past_meetings() -> QuerySet[Meeting]:
-    """Meetings that took place, most recent first. Cancelled meetings are left out."""
-    return (
-        Meeting.objects.filter(ends_at__lte=timezone.now(), status=Meeting.Status.SCHEDULED)
-        .select_related("venue")
-        .order_by("-starts_at", "-pk")
-    )
-
-
-def get_meeting(pk: int) -> Meeting:
-    """Any meeting by id (they are public), or 404."""
-    return get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
-
-
-def get_registration_for_member(member: Member | None, meeting: Meeting) -> Registration | None:
-    """The member's own registration for this meeting, if they have one."""
-    if member is None:
-        return None
-    return Registration.objects.filter(member=member, meeting=meeting).first()
-
-
-def registrations_by_meeting(member: Member | None, meetings) -> dict[int, Registration]:
-    """The member's own registrations for the given meetings (one query), keyed by meeting id."""
-    if member is None:
-        return {}
-    ids = [meeting.pk for meeting in meetings]
-    if not ids:
-        return {}
-    return {
-        registration.meeting_id: registration
-        for registration in Registration.objects.filter(member=member, meeting_id__in=ids)
-    }
+# Members who read the minutes: they have finished joining (and so agreed to the respect
+# agreement). Someone still joining, or who has left, does not.
+READS_MINUTES = (Member.Status.ACTIVE, Member.Status.PAUSED)
 
 
 def can_see_joining_link(registration: Registration | None) -> bool:
@@ -75,53 +26,14 @@ def can_see_joining_link(registration: Registration | None) -> bool:
     return registration is not None and registration.status in SEES_JOINING_LINK
 
 
-def _earlier_in_queue() -> Subquery:
-    """How many people joined the same waiting list before this registration did."""
-    earlier = (
-        Registration.objects.filter(meeting=OuterRef("meeting"), status=Registration.Status.WAITING)
-        .filter(
-            Q(waiting_since__lt=OuterRef("waiting_since"))
-            | Q(waiting_since=OuterRef("waiting_since"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("meeting")
-        .annotate(ahead=Count("pk"))
-        .values("ahead")
-    )
-    return Subquery(earlier)
+def can_read_minutes(user, member: Member | None) -> bool:
+    """Published minutes and actions are for the group: staff, and members who have finished
+    joining. Never the public, and never commissioners (even a commissioner who is staff).
 
-
-def with_waiting_position(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
-    """Annotates `waiting_position` (1 is next in line) in the same query."""
-    return registrations.annotate(waiting_position=Coalesce(_earlier_in_queue(), Value(0)) + 1)
-
-
-def waiting_position(registration: Registration) -> int | None:
-    """Where the member is on the waiting list (1 is next), or None if they are not waiting."""
-    if registration.status != Registration.Status.WAITING:
-        return None
-    return with_waiting_position(Registration.objects.filter(pk=registration.pk)).values_list(
-        "waiting_position", flat=True
-    )[0]
-
-
-def member_registrations(member: Member, statuses, *, upcoming: bool) -> QuerySet[Registration]:
-    """A member's own registrations with the given statuses, with their meetings and venues."""
-    now = timezone.now()
-    registrations = Registration.objects.filter(member=member, status__in=statuses).select_related(
-        "meeting", "meeting__venue"
-    )
-    if upcoming:
-        return registrations.filter(meeting__ends_at__gt=now).order_by("meeting__starts_at", "pk")
-    return registrations.filter(meeting__ends_at__lte=now).order_by("-meeting__starts_at", "-pk")
-
-
-def member_or_none(user) -> Member | None:
-    """The logged-in person's member record for the public pages, or None.
-
-    Commissioners and staff without a member record see the public pages as the public does;
-    so does anyone whose record was erased.
+    ``member`` is ``members.access.member_for(user)``, which the meeting page has already looked up.
     """
     if not user.is_authenticated or is_commissioner(user):
-        return None
-    return Member.objects.filter(user=user, erased_at__isnull=True).first()
+        return False
+    if user.is_staff:
+        return True
+    return member is not None and member.status in READS_MINUTES

@@ -1,5 +1,7 @@
-"""The staff side of meetings in the admin: meetings of every kind, planning the year, cancelling
-and moving meetings (through the services, so registrants are told), registrations, and what was sent.
+"""The staff side of meetings in the admin: meetings of every kind, planning the year (its page is
+``admin_plan_year.py``), cancelling and moving meetings (through the services, so registrants are
+told), and registrations. What was sent is the outbox's admin ("Messages"), with "Needs checking"
+and "Send again".
 
 Writes that members must hear about never happen as a plain save here: cancelling goes through
 `services.cancel_meeting`, a change of time, place or joining link through `services.change_meeting`,
@@ -21,9 +23,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import deliveries, series, services
-from .forms_staff import AddRegistrationForm, CancelMeetingForm, PlanYearForm
-from .models import Action, Meeting, MeetingSeries, MessageDelivery, Registration, Venue
+from common.admin_labels import AccessibleAdminMixin
+
+from . import services
+from .admin_plan_year import plan_year_view
+from .forms_staff import AddRegistrationForm, CancelMeetingForm
+from .models import Action, Meeting, MeetingSeries, Registration, Venue
 
 # A change to any of these moves the meeting: registrants get an email and an updated calendar entry.
 MOVE_FIELDS = ("starts_at", "ends_at", "mode", "venue", "online_link")
@@ -91,10 +96,24 @@ def _attendance_url(meeting: Meeting) -> str:
     return reverse("meetings_staff:attendance", args=[meeting.pk])
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(AccessibleAdminMixin, admin.TabularInline):
     model = Action
     extra = 1
     fields = ["description", "owner", "status", "due_on", "order"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name != "owner":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Staff only (the model limits the choices); no member is ever named in the minutes.
+        # Empty means the group owns it, and no add/change buttons for user accounts here.
+        kwargs["empty_label"] = "The group"
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield.queryset = formfield.queryset.order_by("name", "email")
+        widget = getattr(formfield, "widget", None)
+        for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+            if hasattr(widget, flag):
+                setattr(widget, flag, False)
+        return formfield
 
 
 class RegistrationInline(admin.TabularInline):
@@ -130,7 +149,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
+class MeetingAdmin(AccessibleAdminMixin, HttpsLinksMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -247,7 +266,10 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
                 for field in (*MOVE_FIELDS, "sequence", "updated_at"):
                     setattr(obj, field, getattr(moved, field))
                 self.message_user(
-                    request, "Everyone registered or waiting will be emailed about the change.", messages.INFO
+                    request,
+                    "Everyone registered or waiting will be told about the change (by email, and by text if they "
+                    "chose it).",
+                    messages.INFO,
                 )
             elif any(getattr(stored, field) != getattr(obj, field) for field in CALENDAR_ONLY_FIELDS):
                 obj.sequence = services.bump_calendar_sequence(meeting=obj).sequence
@@ -256,7 +278,7 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
                 if promoted:
                     self.message_user(
                         request,
-                        f"{len(promoted)} people moved off the waiting list into the new places; they will be emailed.",
+                        f"{len(promoted)} people moved off the waiting list into the new places; they will be told.",
                         messages.INFO,
                     )
 
@@ -288,7 +310,7 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
                 self.message_user(
                     request,
                     f"Cancelled {len(meetings)} meeting{'s' if len(meetings) != 1 else ''}. "
-                    "Everyone registered or waiting will be emailed.",
+                    "Everyone registered or waiting will be told.",
                     messages.SUCCESS,
                 )
                 if from_action:
@@ -344,77 +366,7 @@ class MeetingAdmin(HttpsLinksMixin, SimpleHistoryAdmin):
         return extra + super().get_urls()
 
     def plan_year_view(self, request):
-        """Preview the dates a rule gives (with any moved for bank holidays), then save them all at once."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = PlanYearForm(request.POST or None)
-        rows = []
-        signature = ""
-        if request.method == "POST" and form.is_valid():
-            planned = form.plan()
-            signature = series.plan_signature(planned)
-            previewed = request.POST.get("plan_signature") == signature
-            chosen = set(request.POST.getlist("include"))
-            clashes = self._clashes(planned)
-            rows = [
-                {
-                    "planned": p,
-                    "value": p.date.isoformat(),
-                    "clash": clashes.get(p.date, ""),
-                    # After a preview, keep what staff ticked; a new plan starts with every free date ticked.
-                    "included": p.date.isoformat() in chosen if previewed else p.date not in clashes,
-                }
-                for p in planned
-            ]
-            if "save" in request.POST:
-                keep = [row["planned"] for row in rows if row["included"]]
-                if not previewed:
-                    self.message_user(
-                        request,
-                        "The rule changed after the preview. Check the dates below, then save.",
-                        messages.ERROR,
-                    )
-                elif not keep:
-                    self.message_user(request, "Tick at least one date to save.", messages.ERROR)
-                else:
-                    created = series.create_series(
-                        planned=keep,
-                        rule=form.rule_in_words(),
-                        created_by=request.user,
-                        **form.meeting_fields(),
-                    )
-                    self.message_user(
-                        request, f"Saved {len(keep)} meetings in the series “{created.title}”.", messages.SUCCESS
-                    )
-                    changelist = reverse("admin:meetings_meeting_changelist")
-                    return HttpResponseRedirect(f"{changelist}?series__id__exact={created.pk}&when=all")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Plan the year",
-            "opts": self.opts,
-            "form": form,
-            "rows": rows,
-            "plan_signature": signature,
-            "rule_in_words": form.rule_in_words() if rows else "",
-        }
-        return TemplateResponse(request, "admin/meetings/meeting/plan_year.html", context)
-
-    def _clashes(self, planned: list[series.PlannedMeeting]) -> dict:
-        """Meetings already on the planned days (one query), so a plan is not saved twice by mistake."""
-        if not planned:
-            return {}
-        days = {p.date for p in planned}
-        existing = Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gte=planned[0].starts_at.replace(hour=0, minute=0),
-            starts_at__lt=planned[-1].ends_at.replace(hour=23, minute=59),
-        ).only("title", "starts_at")
-        clashes = {}
-        for meeting in existing:
-            day = timezone.localtime(meeting.starts_at).date()
-            if day in days:
-                clashes[day] = f"Already a meeting that day: {meeting.title}"
-        return clashes
+        return plan_year_view(self, request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "plan_year_url": reverse("admin:meetings_meeting_plan_year")}
@@ -571,88 +523,4 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would leave the meeting's counts wrong; cancel instead.
-        return False
-
-
-class NeedsCheckingFilter(admin.SimpleListFilter):
-    """Messages a person should look at: stuck "sending", or failed with no automatic tries left."""
-
-    title = "needs checking"
-    parameter_name = "needs_checking"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Needs checking")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(pk__in=deliveries.needs_checking().values("pk"))
-        return queryset
-
-
-@admin.register(MessageDelivery)
-class MessageDeliveryAdmin(admin.ModelAdmin):
-    """What was sent to whom, and what failed (and will be retried). Read only, apart from
-    "Send again" for a message that failed or got stuck."""
-
-    list_display = ["person", "meeting", "kind", "key", "status", "attempts", "claimed_at", "sent_at", "last_error"]
-    list_filter = [NeedsCheckingFilter, "status", "kind"]
-    list_select_related = ["registration__member__user", "registration__meeting"]
-    search_fields = ["registration__member__user__name", "registration__meeting__title"]
-    list_per_page = 50
-    actions = ["send_again"]
-
-    @admin.action(description="Send again", permissions=["resend"])
-    def send_again(self, request, queryset):
-        outcomes: dict[str, int] = {}
-        not_taken = 0
-        for delivery in queryset.filter(status__in=deliveries.RESENDABLE):
-            outcome = deliveries.resend(delivery)
-            if outcome is None:
-                not_taken += 1
-            else:
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        left_alone = queryset.exclude(status__in=deliveries.RESENDABLE).count()
-        if outcomes.get(MessageDelivery.Status.SENT):
-            self.message_user(request, f"Sent {outcomes[MessageDelivery.Status.SENT]} message(s).", messages.SUCCESS)
-        if outcomes.get(MessageDelivery.Status.FAILED):
-            self.message_user(
-                request,
-                f"{outcomes[MessageDelivery.Status.FAILED]} message(s) failed again; see the error on each.",
-                messages.ERROR,
-            )
-        if outcomes.get(MessageDelivery.Status.SKIPPED):
-            self.message_user(
-                request,
-                f"{outcomes[MessageDelivery.Status.SKIPPED]} not sent: the member cannot be contacted now "
-                "(no consent, a break, or no email address).",
-                messages.WARNING,
-            )
-        if not_taken:
-            self.message_user(
-                request,
-                f"{not_taken} left alone: still being sent (wait half an hour) or taken by another worker.",
-                messages.WARNING,
-            )
-        if left_alone:
-            self.message_user(request, f"{left_alone} left alone: already sent or not sent on purpose.", messages.INFO)
-
-    def has_resend_permission(self, request):
-        # Coordinators may resend; the table itself stays read only.
-        return request.user.has_perm("meetings.change_messagedelivery")
-
-    @admin.display(description="to")
-    def person(self, delivery: MessageDelivery) -> str:
-        return str(delivery.registration.member)
-
-    @admin.display(description="meeting")
-    def meeting(self, delivery: MessageDelivery) -> str:
-        return str(delivery.registration.meeting)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -16,22 +16,22 @@ STATUS:CANCELLED (and METHOD:CANCEL), which removes or strikes out the entry.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
+
+from common.formatting import LONDON
+from common.group import group_profile
 
 from .links import meeting_url
 from .models import Meeting
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Perinatal Involvement Portal//Meetings//EN"
 
 
 def _group_short_name() -> str:
-    return import_string(settings.EMAIL_CONTEXT_FUNCTION)()["group_profile"].short_name
+    return group_profile().short_name
 
 
 def _uid_domain() -> str:

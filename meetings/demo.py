@@ -11,17 +11,16 @@ have come round since. Registrations are made for whichever demo members exist.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Member
+from common.formatting import LONDON
+from members.models import Member, User
+from members.roles import COORDINATORS
 
 from .models import Action, Meeting, MeetingSeries, Registration, Venue
 from .services import _refresh_counts, needs_from_profile, register_for_meeting
-
-LONDON = ZoneInfo("Europe/London")
 
 DEMO_LINK = "https://meet.example.org/riverside-group"
 
@@ -64,10 +63,13 @@ TOPICS = [
     "the annual report to commissioners",
 ]
 
+# Who owns each action: the coordinator (a member of staff), or the group as a whole.
+# Members are never named as owners (see Action.owner).
+COORDINATOR, THE_GROUP = "coordinator", None
 ACTIONS = [
-    ("Send the draft {topic} to members for comments", "Chloe Adeyemi"),
-    ("Tell the team what members said about {topic}", "Service manager"),
-    ("Bring the updated version back to the next meeting", "Grace Obi"),
+    ("Send the draft {topic} to members for comments", COORDINATOR),
+    ("Tell the team what members said about {topic}", COORDINATOR),
+    ("Bring the updated version back to the next meeting", THE_GROUP),
 ]
 
 
@@ -161,7 +163,19 @@ def _members() -> list[Member]:
     )
 
 
-def _past_group_meeting(day: dt.date, index: int, venue: Venue, series: MeetingSeries, members: list[Member]) -> None:
+def _coordinator() -> User | None:
+    """The demo coordinator, who owns most actions (None if there is none: the group owns them)."""
+    return User.objects.filter(is_staff=True, groups__name=COORDINATORS).order_by("pk").first()
+
+
+def _past_group_meeting(
+    day: dt.date,
+    index: int,
+    venue: Venue,
+    series: MeetingSeries,
+    members: list[Member],
+    coordinator: User | None,
+) -> None:
     topic = TOPICS[index % len(TOPICS)]
     meeting = _meeting(
         title=f"Group meeting: {day:%B %Y}",
@@ -210,7 +224,7 @@ def _past_group_meeting(day: dt.date, index: int, venue: Venue, series: MeetingS
             meeting=meeting,
             description=description.format(topic=topic),
             defaults={
-                "owner": owner,
+                "owner": coordinator if owner == COORDINATOR else None,
                 "order": order,
                 "status": Action.Status.DONE
                 if index > 1
@@ -240,7 +254,7 @@ def seed_meetings(today: dt.date | None = None) -> None:
         title="Bi-monthly group meetings",
         defaults={
             "rule": (
-                "Every other month (January, March, May, July, September, November), second Tuesday, 10am to 12 noon"
+                "Every other month (January, March, May, July, September, November), second Tuesday, 10am to midday"
             )
         },
     )
@@ -249,8 +263,9 @@ def seed_meetings(today: dt.date | None = None) -> None:
     members.sort(key=lambda member: member.user.email != "member@demo.example")
 
     past, upcoming = group_meeting_days(today)
+    coordinator = _coordinator()
     for index, day in enumerate(sorted(past, reverse=True)):
-        _past_group_meeting(day, index, centre, series, members)
+        _past_group_meeting(day, index, centre, series, members, coordinator)
 
     for number, day in enumerate(upcoming):
         meeting = _meeting(
@@ -397,7 +412,7 @@ def _this_week(today: dt.date, members: list[Member]) -> None:
         what_to_expect="No agenda and nothing to prepare. Cameras are optional.",
     )
     _sign_up(upcoming, signed_up)
-    # Places taken a fortnight ago are owed the 7-day reminder (see deliveries.due_reminders).
+    # Places taken a fortnight ago are owed the 7-day reminder (see due.due_reminders).
     upcoming.registrations.filter(status=Registration.Status.REGISTERED).update(
         created_at=upcoming.starts_at - dt.timedelta(days=14),
         status_changed_at=upcoming.starts_at - dt.timedelta(days=14),

@@ -176,6 +176,26 @@ class Meeting(models.Model):
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def took_part(self, *, now=None) -> RegistrationQuerySet:
+        """Registrations of people who took part in a meeting that has happened (not cancelled).
+
+        Once attendance is taken, only those marked attended; until then, everyone who still had
+        a place, so that nobody waits on the register to be thanked or to claim expenses.
+        The debrief message and expense claims (``expenses.rules.attendance_refusal`` for one
+        meeting) both go by this answer.
+        """
+        now = now or timezone.now()
+        attended = Q(meeting__attendance_taken_at__isnull=False, status=Registration.Status.ATTENDED)
+        before_register = Q(
+            meeting__attendance_taken_at__isnull=True,
+            status__in=[Registration.Status.REGISTERED, Registration.Status.ATTENDED],
+        )
+        return self.filter(attended | before_register, meeting__ends_at__lte=now).exclude(
+            meeting__status=Meeting.Status.CANCELLED
+        )
+
+
 class Registration(models.Model):
     """A member's place (or place in the queue, or apologies) for one meeting."""
 
@@ -208,6 +228,8 @@ class Registration(models.Model):
     needs_step_free = models.BooleanField("step-free access", default=False)
     dietary = models.CharField("food and drink", max_length=200, blank=True)
     other_needs = models.TextField("anything else", blank=True, validators=[MaxLengthValidator(1000)])
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -242,6 +264,10 @@ class Registration(models.Model):
         return needs
 
 
+# What the minutes say when an action belongs to nobody in particular.
+GROUP_OWNER = "The group"
+
+
 class Action(models.Model):
     """Something agreed at a meeting: who owns it and where it has got to."""
 
@@ -252,7 +278,18 @@ class Action(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=300)
-    owner = models.CharField("who owns it", max_length=120)
+    # Only staff are ever named: naming a member would tell anyone who reads the minutes that
+    # she belongs to a perinatal mental health group. Empty means the group as a whole.
+    owner = models.ForeignKey(
+        User,
+        verbose_name="who owns it",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        limit_choices_to={"is_staff": True},
+        related_name="+",
+        help_text="A member of staff. Leave empty if the whole group owns it.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     due_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -263,45 +300,8 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def owner_name(self) -> str:
+        """Who owns it, as the minutes say it: a member of staff by name, or "The group"."""
+        return str(self.owner) if self.owner_id else GROUP_OWNER
 
-class MessageDelivery(models.Model):
-    """One message to one registration. Its unique key decides who sends, so each goes once.
-
-    A worker claims a delivery by creating this row (or moving a failed one back to sending
-    with a conditional update); only the claimant sends. A failed send is kept with its error
-    and retried; nothing is silently dropped.
-    """
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", "Reminder"
-        DEBRIEF = "debrief", "Debrief"
-        PROMOTED = "promoted", "Moved off the waiting list"
-        CANCELLED = "cancelled", "Meeting cancelled"
-        CHANGED = "changed", "Meeting changed"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed, will retry"
-        SKIPPED = "skipped", "Not sent (no consent, paused, or no longer needed)"
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="deliveries")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    # Reminders: days before. Changes: the meeting's sequence. Promotions: the registration's
-    # promotion count. Otherwise 0.
-    key = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=1)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        verbose_name_plural = "message deliveries"
-        constraints = [
-            models.UniqueConstraint(fields=["registration", "kind", "key"], name="one_delivery_per_message")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to registration {self.registration_id}: {self.get_status_display()}"

@@ -10,8 +10,9 @@ Erasure:
 * **Every registration stays** (attendance and counts are group records) but loses what the
   member told us about their needs for that meeting: interpreter language, food and drink,
   "anything else", and the yes/no needs.
-* **Message deliveries** keep what was sent and when, but not the error text a mail server gave
-  back (which often quotes the address); a failed message is marked skipped so it is not retried.
+* **Messages** about their registrations are the outbox's: members' erasure removes the words
+  and addresses of every message to the member (`outbox.sending.erase_for`), keeping the
+  record that a message was sent. Nothing more is needed here.
 """
 
 from __future__ import annotations
@@ -24,16 +25,13 @@ from django.utils import timezone
 from members.models import Member
 from members.privacy import iso
 
-from .models import MessageDelivery, Registration
+from .models import Registration
 from .services import RegistrationError, cancel_registration
 
 
 def export_registrations(member: Member) -> list[dict[str, Any]]:
-    registrations = (
-        Registration.objects.filter(member=member)
-        .select_related("meeting")
-        .prefetch_related("deliveries")
-        .order_by("meeting__starts_at", "pk")
+    registrations = list(
+        Registration.objects.filter(member=member).select_related("meeting").order_by("meeting__starts_at", "pk")
     )
     return [
         {
@@ -50,14 +48,6 @@ def export_registrations(member: Member) -> list[dict[str, Any]]:
             "needs_step_free": registration.needs_step_free,
             "dietary": registration.dietary,
             "other_needs": registration.other_needs,
-            "messages": [
-                {
-                    "message": delivery.get_kind_display(),
-                    "status": delivery.get_status_display(),
-                    "sent_at": iso(delivery.sent_at),
-                }
-                for delivery in registration.deliveries.all()
-            ],
         }
         for registration in registrations
     ]
@@ -74,8 +64,7 @@ def erase_meetings(member: Member) -> None:
         with suppress(RegistrationError):
             cancel_registration(registration=registration)
 
-    registrations = Registration.objects.filter(member=member)
-    registrations.update(
+    Registration.objects.filter(member=member).update(
         needs_childcare=False,
         needs_bsl=False,
         interpreter_language="",
@@ -83,6 +72,3 @@ def erase_meetings(member: Member) -> None:
         dietary="",
         other_needs="",
     )
-    deliveries = MessageDelivery.objects.filter(registration__in=registrations)
-    deliveries.filter(status=MessageDelivery.Status.FAILED).update(status=MessageDelivery.Status.SKIPPED)
-    deliveries.exclude(last_error="").update(last_error="")

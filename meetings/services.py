@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from members.models import Member
 
-from . import deliveries
-from .models import Meeting, MessageDelivery, Registration, Venue
+from . import messages
+from .models import Meeting, Registration, Venue
 
 
 class RegistrationError(Exception):
@@ -49,19 +49,6 @@ def _refresh_counts(meeting: Meeting) -> None:
     )
     meeting.registered_count = counts["registered"]
     meeting.waiting_count = counts["waiting"]
-
-
-def _on_commit(task_name: str, *args) -> None:
-    """Queues a task once the transaction commits.
-
-    ``robust=True``: if the broker is down the error is logged and the member's request still
-    succeeds. The message is not lost: its pending `MessageDelivery` row was saved with the
-    change, and the periodic `retry_failed_deliveries` job sends pending rows nobody has sent.
-    """
-    from . import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(*args), robust=True)
 
 
 def needs_from_profile(member: Member) -> dict:
@@ -165,7 +152,7 @@ def cancel_registration(*, registration: Registration) -> Registration | None:
 
 
 def _promote(meeting: Meeting) -> Registration | None:
-    """Moves the first person waiting into a free place and tells them by email (after commit)."""
+    """Moves the first person waiting into a free place and tells them (after commit)."""
     if meeting.is_cancelled or meeting.starts_at <= timezone.now():
         return None
     holding = meeting.registrations.filter(status__in=Registration.HOLDS_PLACE).count()
@@ -185,9 +172,8 @@ def _promote(meeting: Meeting) -> Registration | None:
     # Each promotion is its own message (key = this count), so a second one is told too.
     first.promotions += 1
     first.save(update_fields=["status", "waiting_since", "status_changed_at", "promotions"])
-    # Outbox: the message is recorded with the promotion, in the same transaction.
-    deliveries.queue(first, MessageDelivery.Kind.PROMOTED, first.promotions)
-    _on_commit("send_promotion_notice", first.pk)
+    # Recorded with the promotion, in the same transaction; the outbox sends it after commit.
+    messages.queue_promotion_notice(first)
     return first
 
 
@@ -228,7 +214,7 @@ def record_attendance(*, meeting: Meeting, attended: Iterable[int]) -> bool:
     absent = Registration.Status.NO_SHOW if complete else Registration.Status.REGISTERED
     not_ticked.exclude(status=absent).update(status=absent, status_changed_at=now)
     if complete:
-        # From now on the debrief goes only to those who came (see deliveries.due_debriefs).
+        # From now on the debrief goes only to those who came (see due.due_debriefs).
         Meeting.objects.filter(pk=meeting.pk).update(attendance_taken_at=now)
         meeting.attendance_taken_at = now
     _refresh_counts(meeting)
@@ -263,7 +249,8 @@ def mark_attendance(*, registration: Registration, attended: bool) -> Registrati
 
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
-    """Cancels a meeting; everyone registered or waiting is told by email with an updated calendar entry."""
+    """Cancels a meeting; everyone registered or waiting is told (by email with an updated
+    calendar entry, and by text if they chose it)."""
     meeting = _lock(meeting)
     if meeting.is_cancelled:
         return meeting
@@ -272,8 +259,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
     meeting.cancellation_reason = reason
     meeting.sequence += 1
     meeting.save(update_fields=["status", "cancelled_at", "cancellation_reason", "sequence", "updated_at"])
-    deliveries.queue_all(deliveries.change_notice_recipients(meeting), MessageDelivery.Kind.CANCELLED, 0)
-    _on_commit("send_meeting_change_notices", meeting.pk, "cancelled")
+    messages.queue_cancellation_notices(meeting)
     return meeting
 
 
@@ -288,10 +274,7 @@ def change_meeting(*, meeting: Meeting, **changes) -> Meeting:
         meeting.full_clean()
         meeting.sequence += 1
         meeting.save()
-        deliveries.queue_all(
-            deliveries.change_notice_recipients(meeting), MessageDelivery.Kind.CHANGED, meeting.sequence
-        )
-        _on_commit("send_meeting_change_notices", meeting.pk, "changed")
+        messages.queue_change_notices(meeting)
     return meeting
 
 

@@ -1,17 +1,14 @@
 """Staff pages for running meetings in the room, in the portal's layout so they work on a phone.
 
-Coordinators only: every view here is wrapped in `coordinator_required`, which sends anyone
+Coordinators only: every view here is wrapped in `members.access.coordinator_required`, which sends anyone
 logged out to log in and refuses members and commissioners.
 """
 
 from __future__ import annotations
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,26 +16,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from common.spreadsheets import spreadsheet_safe
-from members.roles import is_coordinator
+from members.access import coordinator_required
 
 from . import services
 from .forms_staff import AttendanceForm
+from .messages import phone_instead
 from .models import Meeting, Registration
 
 # Cells that a spreadsheet would run as a formula (CSV injection): they get a leading apostrophe.
-
-
-def coordinator_required(view):
-    """Logs in first if needed; then only coordinators (staff in the Coordinators group) get in."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_coordinator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_meeting(pk: int) -> Meeting:
@@ -75,7 +60,9 @@ def attendance(request, pk: int):
 
     Before the meeting starts, ticks are saved as people arrive and nobody is marked absent;
     once it has started, anyone not ticked is saved as not attending (see
-    `services.record_attendance`). Never cached: it lists names and needs.
+    `services.record_attendance`). Also lists who to phone because their text message about
+    the meeting could not be sent (no text message service is set up). Never cached: it lists
+    names, needs and phone numbers.
     """
     meeting = _get_meeting(pk)
     registrations = _registrations(meeting, Registration.HOLDS_PLACE)
@@ -106,6 +93,8 @@ def attendance(request, pk: int):
             "form": form,
             "items": form.items(),
             "not_started": meeting.starts_at > timezone.now(),
+            # Texts that could not go because no text message service is set up: phone them.
+            "phone_instead": phone_instead(meeting),
         },
     )
 

@@ -5,6 +5,9 @@ Who may use each view:
 - ``upcoming``, ``past``, ``detail``, ``calendar``: anyone, logged in or not. They show when and
   where the group meets and nothing personal. A logged-in member also sees their own place;
   only a member with a place sees the online joining link (see ``access.can_see_joining_link``).
+  Published minutes and actions are shown on ``detail`` only to staff and to members who have
+  finished joining (``access.can_read_minutes``); the public and commissioners see only that
+  the meeting took place.
 - ``register``, ``apologies``, ``cancel``, ``mine``: members only (``member_required``: logged out
   goes to log in; commissioners and accounts without a member record get 403). Each acts only
   on the logged-in member's own registration.
@@ -22,16 +25,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.formatting import date_and_time_range
 from common.pagination import paginate
-from members.access import member_required
+from members.access import member_for, member_required
 from members.models import Member
 
-from . import access
+from . import access, selectors
 from .calendar import ics_filename, meeting_ics
 from .forms import MeetingNeedsForm, needs_of
 from .models import Meeting, Registration
 from .services import RegistrationError, cancel_registration, needs_from_profile, register_for_meeting, send_apologies
-from .templatetags.meeting_pages import meeting_when
 
 # The detail page's needs form sends this, so a one-click "Register" from a list (which sends
 # no needs at all) is told apart from a form with every box left empty.
@@ -52,7 +55,7 @@ class MeetingItem:
 
 def _is_active(registration: Registration | None) -> bool:
     """The member holds a place, or a place in the queue, that they could still give up."""
-    return registration is not None and registration.status in access.ACTIVE
+    return registration is not None and registration.status in selectors.ACTIVE
 
 
 def _can_sign_up(meeting: Meeting, member: Member | None) -> bool:
@@ -62,7 +65,7 @@ def _can_sign_up(meeting: Meeting, member: Member | None) -> bool:
 
 
 def _items(meetings, member: Member | None) -> list[MeetingItem]:
-    mine = access.registrations_by_meeting(member, meetings)
+    mine = selectors.registrations_by_meeting(member, meetings)
     items = []
     for meeting in meetings:
         registration = mine.get(meeting.pk)
@@ -89,8 +92,8 @@ def _to_meeting(meeting: Meeting):
 @require_GET
 def upcoming(request):
     """Meetings coming up. Anyone may view; members get a Register button on each."""
-    member = access.member_or_none(request.user)
-    page, pagination = paginate(request, access.upcoming_meetings())
+    member = member_for(request.user)
+    page, pagination = paginate(request, selectors.upcoming_meetings())
     return render(
         request,
         "meetings/upcoming.html",
@@ -100,27 +103,36 @@ def upcoming(request):
 
 @require_GET
 def past(request):
-    """Meetings that have taken place, most recent first. Anyone may view."""
-    member = access.member_or_none(request.user)
-    page, pagination = paginate(request, access.past_meetings())
+    """Meetings that have taken place, most recent first. Anyone may view (the list never
+    shows minutes; the meeting page shows them to members and staff)."""
+    member = member_for(request.user)
+    page, pagination = paginate(request, selectors.past_meetings())
     return render(
         request,
         "meetings/past.html",
-        {"items": _items(page.object_list, member), "page": page, "pagination": pagination, "member": member},
+        {
+            "items": _items(page.object_list, member),
+            "page": page,
+            "pagination": pagination,
+            "member": member,
+            "reads_minutes": access.can_read_minutes(request.user, member),
+        },
     )
 
 
-def _detail_context(meeting: Meeting, member: Member | None, registration: Registration | None) -> dict:
+def _detail_context(
+    meeting: Meeting, member: Member | None, registration: Registration | None, *, reads_minutes: bool
+) -> dict:
     holds_place = access.can_see_joining_link(registration)
     active = _is_active(registration)
     can_register = _can_sign_up(meeting, member) and not active
     form = MeetingNeedsForm(initial=MeetingNeedsForm.initial_from(needs_from_profile(member))) if can_register else None
-    show_minutes = meeting.is_past and meeting.minutes_are_published
+    show_minutes = reads_minutes and meeting.is_past and meeting.minutes_are_published
     return {
         "meeting": meeting,
         "member": member,
         "registration": registration,
-        "waiting_position": access.waiting_position(registration) if registration else None,
+        "waiting_position": selectors.waiting_position(registration) if registration else None,
         "show_joining_link": holds_place and meeting.is_online and bool(meeting.online_link),
         "can_register": can_register,
         "can_change_plans": active and _closed_reason(meeting) is None,
@@ -128,19 +140,24 @@ def _detail_context(meeting: Meeting, member: Member | None, registration: Regis
         and (registration is None or registration.status != Registration.Status.APOLOGIES),
         "needs_form": form,
         "needs_sent": NEEDS_SENT,
+        "reads_minutes": reads_minutes,
         "show_minutes": show_minutes,
-        "actions": list(meeting.actions.all()) if show_minutes else [],
+        "actions": list(meeting.actions.select_related("owner")) if show_minutes else [],
     }
 
 
 @never_cache
 @require_GET
 def detail(request, pk: int):
-    """One meeting. Anyone may view; the joining link only for members with a place."""
-    meeting = access.get_meeting(pk)
-    member = access.member_or_none(request.user)
-    registration = access.get_registration_for_member(member, meeting)
-    return render(request, "meetings/meeting_detail.html", _detail_context(meeting, member, registration))
+    """One meeting. Anyone may view; the joining link only for members with a place, and the
+    minutes and actions only for members and staff."""
+    meeting = selectors.get_meeting(pk)
+    member = member_for(request.user)
+    registration = selectors.get_registration_for_member(member, meeting)
+    context = _detail_context(
+        meeting, member, registration, reads_minutes=access.can_read_minutes(request.user, member)
+    )
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @never_cache
@@ -148,8 +165,8 @@ def detail(request, pk: int):
 def calendar(request, pk: int):
     """The meeting as an .ics file. Anyone may download it; the joining link is in it only for
     a member with a place."""
-    meeting = access.get_meeting(pk)
-    registration = access.get_registration_for_member(access.member_or_none(request.user), meeting)
+    meeting = selectors.get_meeting(pk)
+    registration = selectors.get_registration_for_member(member_for(request.user), meeting)
     body = meeting_ics(meeting, for_registered_member=access.can_see_joining_link(registration))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=ics_filename(meeting))
@@ -160,7 +177,7 @@ def calendar(request, pk: int):
 
 
 def _registered_message(meeting: Meeting, registration: Registration, position: int | None) -> str:
-    when = meeting_when(meeting.starts_at, meeting.ends_at)
+    when = date_and_time_range(meeting.starts_at, meeting.ends_at)
     if registration.status == Registration.Status.WAITING:
         place = f" You are number {position} on the list." if position else ""
         return (
@@ -181,8 +198,8 @@ def register(request, pk: int):
     Registering twice changes nothing, so a double click is harmless.
     """
     member: Member = request.member
-    meeting = access.get_meeting(pk)
-    registration = access.get_registration_for_member(member, meeting)
+    meeting = selectors.get_meeting(pk)
+    registration = selectors.get_registration_for_member(member, meeting)
     already = _is_active(registration)
 
     if request.method == "GET":
@@ -221,7 +238,7 @@ def register(request, pk: int):
         else:
             messages.info(request, "You are already signed up for this meeting.")
     else:
-        position = access.waiting_position(registration)
+        position = selectors.waiting_position(registration)
         messages.success(request, _registered_message(meeting, registration, position))
     return _to_meeting(meeting)
 
@@ -231,12 +248,12 @@ def register(request, pk: int):
 def apologies(request, pk: int):
     """Members only: say they cannot come. Frees their place, if they had one, for the next person waiting."""
     member: Member = request.member
-    meeting = access.get_meeting(pk)
+    meeting = selectors.get_meeting(pk)
     closed = _closed_reason(meeting)
     if closed or member.has_left:
         messages.error(request, closed or "You have left the group, so you do not need to send apologies.")
         return _to_meeting(meeting)
-    registration = access.get_registration_for_member(member, meeting)
+    registration = selectors.get_registration_for_member(member, meeting)
     if registration is not None and registration.status == Registration.Status.APOLOGIES:
         messages.info(request, "We already have your apologies for this meeting.")
         return _to_meeting(meeting)
@@ -256,8 +273,8 @@ def apologies(request, pk: int):
 def cancel(request, pk: int):
     """Members only: give up their place, or leave the waiting list. The next person waiting gets the place."""
     member: Member = request.member
-    meeting = access.get_meeting(pk)
-    registration = access.get_registration_for_member(member, meeting)
+    meeting = selectors.get_meeting(pk)
+    registration = selectors.get_registration_for_member(member, meeting)
     if not _is_active(registration):
         messages.info(request, "You are not signed up for this meeting, so there is nothing to cancel.")
         return _to_meeting(meeting)
@@ -287,15 +304,15 @@ def mine(request):
     """Members only: the meetings they have a place at, are waiting for, and have been to."""
     member: Member = request.member
     coming_up, coming_up_pages = paginate(
-        request, access.member_registrations(member, access.COMING_UP, upcoming=True), "coming_up"
+        request, selectors.member_registrations(member, selectors.COMING_UP, upcoming=True), "coming_up"
     )
     waiting, waiting_pages = paginate(
         request,
-        access.with_waiting_position(access.member_registrations(member, access.WAITING, upcoming=True)),
+        selectors.with_waiting_position(selectors.member_registrations(member, selectors.WAITING, upcoming=True)),
         "waiting",
     )
     been_to, been_to_pages = paginate(
-        request, access.member_registrations(member, access.BEEN_TO, upcoming=False), "been_to"
+        request, selectors.member_registrations(member, selectors.BEEN_TO, upcoming=False), "been_to"
     )
     return render(
         request,

@@ -1,15 +1,19 @@
 """Forms for accounts (allauth's log-in and sign-up) and for a member's own pages.
 
 The member forms are the onboarding steps; the profile's "Change" links reuse them. Choice
-fields can carry three display hints that ``members/templatetags/member_pages.py`` draws
-with NHS.UK markup: ``divider_before`` (an "or" line before, say, "Prefer not to say", which
-also clears the other boxes when ticked), ``conditionals`` (a field revealed under an option)
-and ``legend_size``.
+fields can carry display hints that the NHS.UK form pack (``nhsuk_forms``) draws:
+``divider_before`` (an "or" line before, say, "Prefer not to say", which also clears the other
+boxes when ticked), ``conditionals`` (a field revealed under an option) and ``legend_size``.
 """
 
 from __future__ import annotations
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.db import transaction
@@ -42,6 +46,9 @@ def name_field(**kwargs) -> forms.CharField:
     )
 
 
+PASSWORD_HINT = "At least 10 characters. A few words you will remember work well."
+
+
 class LoginForm(AllauthLoginForm):
     """allauth's log-in form in the portal's words."""
 
@@ -63,7 +70,7 @@ class SignupForm(AllauthSignupForm):
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "We will send you a link to check it is yours."
         self.fields["password1"].label = "Create a password"
-        self.fields["password1"].help_text = "At least 10 characters. A few words you will remember work well."
+        self.fields["password1"].help_text = PASSWORD_HINT
         self.fields["password2"].label = "Type the password again"
 
     def clean_name(self) -> str:
@@ -74,6 +81,54 @@ class SignupForm(AllauthSignupForm):
         user.name = self.cleaned_data["name"]
         user.save(update_fields=["name"])
         return user
+
+
+def _in_our_words(form: forms.Form, labels: dict[str, str], hints: dict[str, str] | None = None) -> None:
+    """allauth's labels in sentence case and plain English; its placeholders (which repeat the
+    label, in title case, and vanish as someone types) removed."""
+    for name, label in labels.items():
+        field = form.fields[name]
+        field.label = label
+        field.widget.attrs.pop("placeholder", None)
+    for name, hint in (hints or {}).items():
+        form.fields[name].help_text = hint
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "oldpassword": "Current password",
+            "password1": "New password",
+            "password2": "Type the new password again",
+        }
+        _in_our_words(self, labels, {"password1": PASSWORD_HINT})
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {"password1": "Create a password", "password2": "Type the password again"}
+        _in_our_words(self, labels, {"password1": PASSWORD_HINT})
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"email": "Email address"})
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {"password1": "New password", "password2": "Type the new password again"}
+        _in_our_words(self, labels, {"password1": PASSWORD_HINT})
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"email": "Email address"})
 
 
 # --- A member's own forms --------------------------------------------------------------------

@@ -190,8 +190,6 @@ class Member(models.Model):
     onboarding_step = models.PositiveSmallIntegerField(default=0)
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
-    # When the welcome email (to someone a coordinator registered) went: the send-once marker.
-    welcome_email_sent_at = models.DateTimeField(null=True, blank=True)
     # The only link to the member's equality answers (EqualityMonitoring.key): a random value, so
     # the answers table holds nothing that names anyone. Erasure replaces it, which leaves the
     # answers in the totals with nothing pointing at them. Not copied into history, so the

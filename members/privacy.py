@@ -27,6 +27,9 @@ from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 
+from outbox.models import Message
+from outbox.sending import erase_for
+
 from .consent import current_consents
 from .models import ErasureRecord, Member, User
 
@@ -149,7 +152,24 @@ def member_export(member: Member) -> list[Section]:
         ),
     ]
     sections.extend(Section(key, title, build(member)) for key, title, build in _export_sections)
+    sections.append(Section("messages", "Messages we have sent you, or tried to", _messages(user)))
     return sections
+
+
+def _messages(user: User) -> list[dict[str, Any]]:
+    """Every message to the person from any part of the portal, listed once here (apps do not
+    list them again): what it was, how, and what happened. Not what it said: that is removed
+    after a few weeks, and the pages above show the same details as they stand now."""
+    return [
+        {
+            "message": message.kind_label,
+            "channel": message.get_channel_display(),
+            "status": message.get_status_display(),
+            "made_at": iso(message.created_at),
+            "sent_at": iso(message.sent_at),
+        }
+        for message in Message.objects.filter(recipient=user).order_by("created_at", "pk")
+    ]
 
 
 def member_export_json(member: Member) -> dict[str, Any]:
@@ -228,9 +248,9 @@ def _scrub_admin_trail(records: dict[type[models.Model], set[Any]]) -> None:
         ]
         history_attribute = getattr(model._meta, "simple_history_manager_attribute", None)
         for chunk in _chunks(pks):
-            LogEntry.objects.filter(
-                content_type__in=content_types, object_id__in=[str(pk) for pk in chunk]
-            ).update(object_repr="Erased member", change_message="")
+            LogEntry.objects.filter(content_type__in=content_types, object_id__in=[str(pk) for pk in chunk]).update(
+                object_repr="Erased member", change_message=""
+            )
             if history_attribute:
                 getattr(model, history_attribute).filter(**{f"{model._meta.pk.attname}__in": chunk}).delete()
 
@@ -242,7 +262,8 @@ def erase_member(*, member: Member, requested_by_member: bool = True, erased_by:
     What stays is anonymous: the member row (so counts of members, attendance and consent
     stay right), consent and training records attached to it, and equality answers (the
     member gets a new random key, so nothing leads to them any more). Each app's registered
-    eraser runs too (expense claims keep what audit needs). The history of changes to the
+    eraser runs too (expense claims keep what audit needs). Messages sent to them keep only
+    the record that they were sent, not what they said or where. The history of changes to the
     person's records is deleted, and admin log lines about them no longer name them.
     """
     from allauth.account.models import EmailAddress
@@ -290,6 +311,8 @@ def erase_member(*, member: Member, requested_by_member: bool = True, erased_by:
     )
 
     _end_sessions(user)
+    # What messages said and where they went; the record that they were sent stays.
+    erase_for(user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(name="", email=None, is_active=False, password="!erased")

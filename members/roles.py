@@ -13,8 +13,14 @@ ALL_ROLE_GROUPS = (COORDINATORS, COMMISSIONERS, FINANCE_APPROVERS)
 def _group_names(user) -> set[str]:
     # Cached on the user object: the header and the MFA middleware both ask on every request.
     if not hasattr(user, "_role_group_names"):
-        user._role_group_names = set(user.groups.values_list("name", flat=True))
+        remember_group_names(user, user.groups.values_list("name", flat=True))
     return user._role_group_names
+
+
+def remember_group_names(user, names) -> None:
+    """Tells the helpers below a user's groups, found elsewhere (members.state keeps them
+    for the logged-in person between requests), so that they ask no query."""
+    user._role_group_names = set(names)
 
 
 def is_coordinator(user) -> bool:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .consent import current_texts
+from .messages import welcome
 from .models import Consent, ConsentText, EqualityMonitoring, Member, User
 
 
@@ -191,8 +192,9 @@ def register_member_by_staff(
     Creates the account (no password yet; with no email address they cannot log in at all),
     the member record and one consent record per decision, each marked with how it was given
     and who recorded it. An email address is marked verified: the welcome email's
-    set-password link is what proves it belongs to them. Sending that email is the caller's
-    job (see `members.emails.send_welcome_email`).
+    set-password link is what proves it belongs to them. That email is recorded in the outbox
+    in the same transaction (`members.messages.welcome`) and sent once the registration is
+    saved; someone with no email address gets none.
     """
     from allauth.account.models import EmailAddress
 
@@ -222,4 +224,5 @@ def register_member_by_staff(
     profile.setdefault("status", Member.Status.ACTIVE)
     member = Member.objects.create(user=user, onboarding_step=len(steps_done), **profile)
     record_consents(member=member, decisions=decisions, method=method, recorded_by=recorded_by)
+    welcome(member=member)
     return member

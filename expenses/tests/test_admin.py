@@ -26,8 +26,8 @@ from expenses.tests.factories import (
 )
 from expenses.uploads import CleanReceipt
 from members.roles import FINANCE_APPROVERS
-from members.tests.html import Page, text
 from members.tests.totp import client_with_two_step
+from nhsuk_forms.tests.html import Page, text
 
 pytestmark = pytest.mark.django_db
 

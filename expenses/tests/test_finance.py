@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from expenses import finance
 from expenses.models import Category, ExpenseClaim
-from expenses.remittance import member_remittance_pdf, render_pdf
+from expenses.remittance import member_remittance_pdf
 from expenses.tests.factories import (
     ExpenseClaimFactory,
     ExpenseItemFactory,
@@ -219,13 +219,6 @@ def test_pdfs_are_tagged_for_accessibility(amira):
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "en-GB"
     assert "No payments were made" in _pdf_text(content)
-
-
-def test_render_pdf_renders_any_template():
-    assert render_pdf(
-        "pdf/expenses/remittance.html",
-        {"remittance": finance.Remittance(member=MemberFactory(), payee="Test Person", start=None, end=None)},
-    ).startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize("basis", [finance.Basis.APPROVED, finance.Basis.PAID])

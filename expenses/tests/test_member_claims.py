@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from expenses import services
 from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules, ItemFormToken
+from expenses.rules import can_claim
 from expenses.tests.factories import (
     ExpenseClaimFactory,
     ExpenseItemFactory,
@@ -32,12 +33,13 @@ from expenses.tests.factories import (
     receipt_upload,
     upload,
 )
+from expenses.uploads import validate_receipt
 from expenses.views import claimable_registrations
 from meetings.models import Registration
 from members.models import Member
 from members.tests.factories import give_consents
-from members.tests.html import Page
 from members.tests.totp import activate_totp
+from nhsuk_forms.tests.html import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +179,7 @@ def test_the_activities_offered_are_exactly_those_the_services_accept(claimant):
     accepted = {
         registration.meeting_id
         for registration in Registration.objects.filter(member=claimant).select_related("meeting")
-        if services.can_claim(member=claimant, meeting=registration.meeting)
+        if can_claim(member=claimant, meeting=registration.meeting)
     }
     assert offered == accepted
     assert len(offered) == 3  # attended (taken), registered and attended (not taken yet)
@@ -665,6 +667,123 @@ def test_removing_a_cost_asks_first_and_removing_it_twice_is_harmless(claim, cla
     assert claimant_client.get(url).status_code == 404
 
 
+def messages_after(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_removing_a_cost_a_second_time_says_it_was_already_removed(claim, claimant_client):
+    item = services.add_item(claim=claim, category=Category.PARKING, amount="4.50")
+    url = reverse("expenses:remove_item", args=[claim.pk, item.pk])
+    assert messages_after(claimant_client.post(url, follow=True)) == ["Parking (£4.50) removed."]
+    again = claimant_client.post(url, follow=True)
+    assert messages_after(again) == ["That cost was already removed from your claim."]
+    assert "has been removed" not in main_text(again)
+
+
+def test_the_service_says_when_a_cost_was_already_removed(claim):
+    item = services.add_item(claim=claim, category=Category.PARKING, amount="4.50")
+    stale = ExpenseItem.objects.get(pk=item.pk)
+    assert services.remove_item(item=item) is True
+    assert services.remove_item(item=stale) is False
+
+
+def test_removing_the_involvement_payment_says_it_was_not_removed(claim, claimant_client):
+    line = claim.items.get(category=Category.INVOLVEMENT_PAYMENT)
+    response = claimant_client.post(reverse("expenses:remove_item", args=[claim.pk, line.pk]), follow=True)
+    assert messages_after(response) == [
+        "The involvement payment was not removed: it follows your payment choice. "
+        "To stop it, change your payment choice."
+    ]
+    assert claim.items.filter(pk=line.pk).exists()
+
+
+def test_removing_another_members_cost_through_your_own_claim_is_not_found(claim, claimant_client, other_claimant):
+    theirs = ExpenseItemFactory(claim=ExpenseClaimFactory(member=other_claimant))
+    url = reverse("expenses:remove_item", args=[claim.pk, theirs.pk])
+    assert claimant_client.get(url).status_code == 404
+    assert claimant_client.post(url).status_code == 404
+    assert ExpenseItem.objects.filter(pk=theirs.pk).exists()
+
+
+# --- Deleting a draft ----------------------------------------------------------------------------
+
+
+def delete_url(claim: ExpenseClaim) -> str:
+    return reverse("expenses:delete_claim", args=[claim.pk])
+
+
+def test_a_member_deletes_a_draft_they_opened_by_mistake(claim, claimant_client, django_capture_on_commit_callbacks):
+    item = services.add_item(
+        claim=claim, category=Category.PARKING, amount="4.50", receipt=validate_receipt(receipt_upload())
+    )
+    receipt = Path(item.receipt.path)
+    assert receipt.exists()
+    page = Page(claimant_client.get(claim_url(claim)).content.decode())
+    assert page.by_id("delete-draft")["attrs"]["href"] == delete_url(claim)
+    assert "Delete this draft" in page.by_id("delete-draft")["text"]
+
+    asking = main_text(claimant_client.get(delete_url(claim)))
+    assert "Are you sure you want to delete this draft?" in asking
+    assert "receipts" in asking
+    assert ExpenseClaim.objects.filter(pk=claim.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = claimant_client.post(delete_url(claim))
+    assert response.status_code == 302 and response.url == reverse("expenses:claims")
+    listed = claimant_client.get(response.url)
+    assert messages_after(listed) == ["Your draft claim for Group meeting: the welcome leaflet has been deleted."]
+    assert not ExpenseClaim.objects.filter(pk=claim.pk).exists()
+    assert not ExpenseItem.objects.filter(claim_id=claim.pk).exists()
+    assert not ClaimEvent.objects.filter(claim_id=claim.pk).exists()
+    assert not receipt.exists()
+    # The activity can be claimed for again.
+    assert claim.meeting in [registration.meeting for registration in claimable_registrations(claim.member)]
+
+
+def test_another_member_cannot_delete_a_draft(claim, other_claimant, client_of):
+    client = client_of(other_claimant.user)
+    assert client.get(delete_url(claim)).status_code == 404
+    assert client.post(delete_url(claim)).status_code == 404
+    assert ExpenseClaim.objects.filter(pk=claim.pk).exists()
+
+
+@pytest.mark.parametrize("trait", ["submitted", "queried", "approved", "rejected", "paid"])
+def test_a_claim_that_was_sent_cannot_be_deleted(claimant, claimant_client, trait):
+    claim = ExpenseClaimFactory(member=claimant, **{trait: True})
+    assert "delete-draft" not in claimant_client.get(claim_url(claim)).content.decode()
+    for method in ("get", "post"):
+        response = getattr(claimant_client, method)(delete_url(claim), follow=True)
+        assert response.redirect_chain[-1][0] == claim_url(claim)
+        assert "so it cannot be deleted" in " ".join(messages_after(response))
+    assert ExpenseClaim.objects.filter(pk=claim.pk).exists()
+    with pytest.raises(services.ClaimError, match="cannot be deleted"):
+        services.delete_draft_claim(claim=claim, by=claimant.user)
+
+
+def test_someone_logged_out_is_sent_to_log_in_to_delete_a_draft(anonymous, claim):
+    for method in ("get", "post"):
+        response = getattr(anonymous, method)(delete_url(claim))
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert ExpenseClaim.objects.filter(pk=claim.pk).exists()
+
+
+def test_coordinators_cannot_delete_a_members_draft(claim, coordinator, client_of):
+    activate_totp(coordinator)
+    client = client_of(coordinator)
+    assert client.get(delete_url(claim)).status_code == 403
+    assert client.post(delete_url(claim)).status_code == 403
+    assert ExpenseClaim.objects.filter(pk=claim.pk).exists()
+    with pytest.raises(services.ClaimError, match="Only the member who made a claim"):
+        services.delete_draft_claim(claim=claim, by=coordinator)
+    assert ExpenseClaim.objects.filter(pk=claim.pk).exists()
+
+
+def test_deleting_a_draft_twice_is_harmless(claim, claimant):
+    services.delete_draft_claim(claim=claim, by=claimant.user)
+    services.delete_draft_claim(claim=claim, by=claimant.user)
+    assert not ExpenseClaim.objects.filter(pk=claim.pk).exists()
+
+
 # --- Sending the claim --------------------------------------------------------------------------
 
 
@@ -837,6 +956,8 @@ def _claim_urls(claim: ExpenseClaim, item: ExpenseItem) -> list[tuple[str, str]]
         ("post", reverse("expenses:change_item", args=[claim.pk, item.pk])),
         ("get", reverse("expenses:remove_item", args=[claim.pk, item.pk])),
         ("post", reverse("expenses:remove_item", args=[claim.pk, item.pk])),
+        ("get", reverse("expenses:delete_claim", args=[claim.pk])),
+        ("post", reverse("expenses:delete_claim", args=[claim.pk])),
     ]
 
 

@@ -22,8 +22,8 @@ from expenses.tests.factories import (
     receipt_upload,
 )
 from meetings.models import Registration
-from members.tests.html import Page, text
 from members.tests.totp import client_with_two_step
+from nhsuk_forms.tests.html import Page, text
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.test import override_settings
 
 from expenses import rates, services
 from expenses.models import Category, ClaimEvent, ExpenseClaim, ExpenseItem, ExpenseRules, Rate
-from expenses.services import ClaimError
+from expenses.parsing import parse_number
+from expenses.rules import ClaimError, add_months, claim_deadline
 from expenses.tests.factories import (
     ExpenseClaimFactory,
     ExpenseItemFactory,
@@ -27,6 +28,7 @@ from expenses.uploads import CleanReceipt
 from meetings.models import Meeting, Registration
 from members.models import Member
 from members.tests.factories import CoordinatorFactory
+from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -358,12 +360,13 @@ def test_submitting_twice_changes_nothing_the_second_time(claimant, django_captu
     assert len(callbacks) == 1
 
 
-def test_submitting_queues_the_members_email(claimant, monkeypatch, django_capture_on_commit_callbacks):
-    sent = []
-    monkeypatch.setattr(services, "_notify", lambda claim, status: sent.append((claim.pk, status)))
+def test_submitting_records_the_members_message_with_the_change(claimant):
     claim = services.start_or_get_claim(member=claimant, meeting=attended_meeting(claimant))
     services.submit_claim(claim=claim, declaration=True)
-    assert sent == [(claim.pk, Status.SUBMITTED)]
+    event = claim.events.get(to_status=Status.SUBMITTED)
+    message = Message.objects.get()
+    assert (message.kind, message.about, message.recipient) == ("expenses.claim_submitted", event, claimant.user)
+    assert message.status == Message.Status.PENDING
 
 
 def test_a_claim_within_the_deadline_is_not_late(claimant):
@@ -381,7 +384,7 @@ def test_a_claim_after_the_deadline_is_accepted_and_flagged_late(claimant):
 
 
 def test_the_deadline_handles_short_months():
-    assert services.add_months(dt.date(2024, 11, 30), 3) == dt.date(2025, 2, 28)
+    assert add_months(dt.date(2024, 11, 30), 3) == dt.date(2025, 2, 28)
 
 
 def test_a_late_flag_is_not_lost_or_gained_on_resubmission(claimant, approver):
@@ -548,16 +551,12 @@ def test_claim_total_is_the_sum_of_its_lines(claimant):
 
 @pytest.mark.parametrize("typed,expected", [("1,250.00", Decimal("1250.00")), ("£12.50", Decimal("12.50"))])
 def test_amounts_accept_thousands_separators_and_pound_signs(typed, expected):
-    from expenses.services import _decimal
-
-    assert _decimal(typed, field="amount", label="amount") == expected
+    assert parse_number(typed, field="amount", label="amount") == expected
 
 
 def test_a_decimal_comma_is_refused_not_read_as_hundreds_of_pounds():
-    from expenses.services import ClaimError, _decimal
-
     with pytest.raises(ClaimError, match="full stop for pence"):
-        _decimal("4,50", field="amount", label="amount")
+        parse_number("4,50", field="amount", label="amount")
 
 
 # Separation of duties: rejecting and marking paid ------------------------------------------------
@@ -643,7 +642,7 @@ def test_changing_the_claim_deadline_moves_the_late_flag(claimant, months, late)
     # An activity on 4 February, claimed on 1 June: four months later.
     with time_machine.travel(london(2025, 6, 1, 12)):
         claim = services.start_or_get_claim(member=claimant, meeting=_meeting_on(claimant, dt.date(2025, 2, 4)))
-        assert services.claim_deadline(claim.meeting) == services.add_months(dt.date(2025, 2, 4), months)
+        assert claim_deadline(claim.meeting) == add_months(dt.date(2025, 2, 4), months)
         assert services.submit_claim(claim=claim, declaration=True).is_late is late
 
 

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "csp",
     "simple_history",
+    "common",
+    "nhsuk_forms",
+    "outbox",
     "members",
     "meetings",
     "library",
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "members.middleware.SessionActivityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,10 +144,20 @@ ACCOUNT_RATE_LIMITS = {
         f"/{env_int('LOGIN_ATTEMPTS_TIMEOUT_SECONDS', 300, minimum=1)}s/key"
     ),
 }
-ACCOUNT_FORMS = {"login": "members.forms.LoginForm", "signup": "members.forms.SignupForm"}
+# allauth's forms with the portal's labels (sentence case, plain English).
+ACCOUNT_FORMS = {
+    "login": "members.forms.LoginForm",
+    "signup": "members.forms.SignupForm",
+    "add_email": "members.forms.AddEmailForm",
+    "change_password": "members.forms.ChangePasswordForm",
+    "set_password": "members.forms.SetPasswordForm",
+    "reset_password": "members.forms.ResetPasswordForm",
+    "reset_password_from_key": "members.forms.ResetPasswordKeyForm",
+}
 # Phones are often shared: a session ends when the browser closes, and after inactivity.
 ACCOUNT_SESSION_REMEMBER = False
-# Gives every email the group's names and contacts (see involvement/context_processors.py).
+# The group's profile and signposts, for any app: common.group asks this function (see
+# involvement/context_processors.py), because apps must not import `involvement`.
 EMAIL_CONTEXT_FUNCTION = "involvement.context_processors.email_context"
 
 MFA_ADAPTER = "members.adapters.EncryptingMFAAdapter"
@@ -153,9 +167,10 @@ MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Perinatal Involvement Portal")
 # Who must use two-step authentication is decided in members/roles.py (requires_mfa).
 MFA_ENCRYPTION_KEY = env_fernet_key("MFA_ENCRYPTION_KEY")
 
-# Sessions end after a period of inactivity: every request renews the cookie.
+# Sessions end after a period of inactivity. Not saved on every request (a database write a
+# page): members.middleware.SessionActivityMiddleware renews them at most once a minute.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -217,10 +232,25 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds each step of talking to the mail server may wait. With it, a send has a known
+# longest time, after which a message still "sending" shows under "Needs checking".
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 15, minimum=1)
 # Where the file-based email backend (django.core.mail.backends.filebased) writes messages.
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 # The portal's address as members reach it, for links in emails sent by background jobs
 # (which have no request to build them from). No trailing slash.
+# Text messages go through GOV.UK Notify when both are set; otherwise each text is recorded as
+# "not sent: no text message service set up" and listed for a coordinator to phone instead.
+# The template's whole body is the placeholder ((message)).
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT_SECONDS", 20, minimum=1)
+# The outbox: tries for a message that fails for a reason that may pass, and how long what a
+# message said is kept (the record that it was sent stays).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5, minimum=1)
+OUTBOX_KEEP_BODIES_DAYS = env_int("OUTBOX_KEEP_BODIES_DAYS", 90, minimum=1)
+
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background jobs (Celery). With REDIS_URL, Redis is broker and result store;

@@ -6,9 +6,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from involvement.demo import seed_group
 from involvement.models import GroupProfile, Signpost
-from members.models import User
 from members.tests.factories import UserFactory
 from members.tests.totp import activate_totp
 
@@ -192,22 +190,3 @@ def test_logged_in_home_page_queries_do_not_grow_with_members(member_client, dja
     UserFactory.create_batch(60)
     with django_assert_max_num_queries(len(small.captured_queries)):
         member_client.get("/")
-
-
-def test_home_page_says_what_the_group_is_and_how_to_join(anonymous):
-    seed_group()
-    html = _page(anonymous)
-    assert "<h1>Riverside Perinatal Involvement Group</h1>" in html
-    assert "Babies and children are welcome" in html
-    assert f'href="{reverse("account_signup")}"' in html
-
-
-def test_seed_demo_twice_duplicates_nothing():
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (User.objects.count(), Signpost.objects.count(), GroupProfile.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (User.objects.count(), Signpost.objects.count(), GroupProfile.objects.count()) == counts
-    assert User.objects.filter(groups__name="Coordinators").count() == 1
-    assert User.objects.filter(groups__name="Commissioners").count() == 1

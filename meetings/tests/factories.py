@@ -7,24 +7,23 @@ Members come from ``members.tests.factories``; the helpers here add what meeting
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import factory
 from django.apps import apps
 from django.utils import timezone
 
-from meetings.models import Action, Meeting, MeetingSeries, MessageDelivery, Registration, Venue
+from common.formatting import LONDON
+from meetings.models import Action, Meeting, MeetingSeries, Registration, Venue
 from members.tests.factories import MemberFactory, UserFactory, give_consents
-
-LONDON = ZoneInfo("Europe/London")
+from outbox.models import Channel, Message
 
 __all__ = [
     "LONDON",
     "ActionFactory",
     "MeetingFactory",
     "MeetingSeriesFactory",
+    "MeetingMessageFactory",
     "MemberFactory",
-    "MessageDeliveryFactory",
     "RegistrationFactory",
     "UserFactory",
     "VenueFactory",
@@ -159,22 +158,35 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
 
 class ActionFactory(factory.django.DjangoModelFactory):
+    """An agreed action. The group owns it unless ``owner`` (a staff user) is given, or the
+    ``staff_owned`` trait makes one."""
+
     class Meta:
         model = Action
 
     meeting = factory.SubFactory(MeetingFactory, past=True)
     description = factory.Sequence(lambda n: f"Share the leaflet draft {n} with the team")
-    owner = "Priya Shah"
+    owner = None
+
+    class Params:
+        staff_owned = factory.Trait(owner=factory.SubFactory(UserFactory, is_staff=True, name="Priya Shah"))
 
 
-class MessageDeliveryFactory(factory.django.DjangoModelFactory):
+class MeetingMessageFactory(factory.django.DjangoModelFactory):
+    """An outbox message about a registration, to its member: a sent email reminder, a day
+    before, unless told otherwise. Pass ``about=registration``."""
+
     class Meta:
-        model = MessageDelivery
+        model = Message
 
-    registration = factory.SubFactory(RegistrationFactory)
-    kind = MessageDelivery.Kind.REMINDER
-    key = 1
-    status = MessageDelivery.Status.SENT
+    about = factory.SubFactory(RegistrationFactory)
+    recipient = factory.LazyAttribute(lambda o: o.about.member.user)
+    kind = "meetings.reminder"
+    key = "1"
+    channel = Channel.EMAIL
+    purpose = "meetings"
+    status = Message.Status.SENT
+    attempts = 1
     sent_at = factory.LazyFunction(timezone.now)
 
 

@@ -11,20 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import tasks
-from meetings.models import Meeting, MeetingSeries, MessageDelivery, Registration
+from meetings.models import Meeting, MeetingSeries, Registration
 from meetings.tests.factories import (
     LONDON,
     ActionFactory,
     MeetingFactory,
+    MeetingMessageFactory,
     MemberFactory,
-    MessageDeliveryFactory,
     RegistrationFactory,
     VenueFactory,
     refresh_counts,
     register,
 )
-from members.tests.html import Page
+from nhsuk_forms.tests.html import Page
+from outbox import channels, sending
+from outbox import tasks as outbox_tasks
+from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +46,16 @@ class QueuedTask:
 
 @pytest.fixture
 def change_notices(monkeypatch):
+    """Stands in for the outbox's task: records which messages would be sent after commit."""
     task = QueuedTask()
-    monkeypatch.setattr(tasks, "send_meeting_change_notices", task)
+    monkeypatch.setattr(outbox_tasks, "send_messages", task)
     return task
+
+
+def notices(meeting) -> list[tuple[str, str]]:
+    """The messages the outbox holds about the meeting's registrations, as (kind, key)."""
+    about = sending.about_any(Registration, meeting.registrations.values_list("pk", flat=True))
+    return sorted(Message.objects.filter(about).values_list("kind", "key"))
 
 
 def _change_url(meeting) -> str:
@@ -206,7 +215,8 @@ def test_the_cancel_action_cancels_through_the_service_and_queues_the_notices(
     assert meeting.cancelled_at is not None
     assert meeting.sequence == 1
     assert len(callbacks) == 1
-    assert change_notices.calls == [(meeting.pk, "cancelled")]
+    assert notices(meeting) == [("meetings.cancelled", "")]
+    assert len(change_notices.calls) == 1
     other.refresh_from_db()
     assert other.status == Meeting.Status.SCHEDULED
 
@@ -215,6 +225,7 @@ def test_a_meeting_can_be_cancelled_from_its_own_page(
     coordinator_client, change_notices, django_capture_on_commit_callbacks
 ):
     meeting = MeetingFactory()
+    register(meeting)
     url = reverse("admin:meetings_meeting_cancel", args=[meeting.pk])
     assert "Yes, cancel and tell everyone" in coordinator_client.get(url).content.decode()
 
@@ -226,13 +237,15 @@ def test_a_meeting_can_be_cancelled_from_its_own_page(
     meeting.refresh_from_db()
     assert meeting.is_cancelled
     assert meeting.sequence == 1
-    assert change_notices.calls == [(meeting.pk, "cancelled")]
+    assert notices(meeting) == [("meetings.cancelled", "")]
+    assert len(change_notices.calls) == 1
 
 
 def test_cancelling_a_cancelled_meeting_again_sends_nothing(
     coordinator_client, change_notices, django_capture_on_commit_callbacks
 ):
     meeting = MeetingFactory(cancelled=True)
+    RegistrationFactory(meeting=meeting)
 
     with django_capture_on_commit_callbacks(execute=True):
         coordinator_client.post(
@@ -243,6 +256,7 @@ def test_cancelling_a_cancelled_meeting_again_sends_nothing(
     meeting.refresh_from_db()
     assert meeting.sequence == 0
     assert change_notices.calls == []
+    assert notices(meeting) == []
 
 
 # --- Moving a meeting ---------------------------------------------------------------------
@@ -267,7 +281,8 @@ def test_changing_the_time_in_the_admin_bumps_the_sequence_and_queues_change_not
     assert meeting.title == "Moved meeting"
     assert meeting.sequence == 1
     assert len(callbacks) == 1
-    assert change_notices.calls == [(meeting.pk, "changed")]
+    assert notices(meeting) == [("meetings.changed", "1")]
+    assert len(change_notices.calls) == 1
 
 
 def test_times_typed_in_the_admin_are_uk_time(coordinator_client, change_notices, django_capture_on_commit_callbacks):
@@ -295,6 +310,7 @@ def test_changing_the_place_or_joining_link_tells_registrants(
     coordinator_client, change_notices, django_capture_on_commit_callbacks, change
 ):
     meeting = MeetingFactory()
+    register(meeting)
     if change.get("venue") == "new":
         change = {"venue": VenueFactory().pk}
 
@@ -304,7 +320,8 @@ def test_changing_the_place_or_joining_link_tells_registrants(
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.sequence == 1
-    assert change_notices.calls == [(meeting.pk, "changed")]
+    assert notices(meeting) == [("meetings.changed", "1")]
+    assert len(change_notices.calls) == 1
 
 
 def test_changing_only_the_wording_tells_nobody(coordinator_client, change_notices, django_capture_on_commit_callbacks):
@@ -320,6 +337,7 @@ def test_changing_only_the_wording_tells_nobody(coordinator_client, change_notic
     assert meeting.sequence == 0
     assert callbacks == []
     assert change_notices.calls == []
+    assert notices(meeting) == []
 
 
 def test_saving_the_form_keeps_counts_that_changed_while_it_was_open(coordinator_client, change_notices):
@@ -335,10 +353,8 @@ def test_saving_the_form_keeps_counts_that_changed_while_it_was_open(coordinator
 
 
 def test_raising_the_capacity_moves_people_off_the_waiting_list(
-    coordinator_client, django_capture_on_commit_callbacks, monkeypatch
+    coordinator_client, django_capture_on_commit_callbacks, change_notices
 ):
-    promotion = QueuedTask()
-    monkeypatch.setattr(tasks, "send_promotion_notice", promotion)
     meeting = MeetingFactory(capacity=1)
     register(meeting)
     waiting = register(meeting)
@@ -349,7 +365,9 @@ def test_raising_the_capacity_moves_people_off_the_waiting_list(
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.REGISTERED
-    assert promotion.calls == [(waiting.pk,)]
+    promoted = Message.objects.get(sending.about(waiting))
+    assert (promoted.kind, promoted.key, promoted.status) == ("meetings.promoted", "1", Message.Status.PENDING)
+    assert change_notices.calls == [([promoted.pk],)]
     meeting.refresh_from_db()
     assert (meeting.registered_count, meeting.waiting_count) == (2, 0)
 
@@ -439,7 +457,7 @@ def test_plan_the_year_previews_the_dates_with_the_bank_holiday_move_and_saves_n
     rows = page.one("table", id="plan-preview")
     text = " ".join(rows["text"].split())
     # First Mondays, every second month from May 2026: May's is the Early May bank holiday.
-    assert "Monday 11 May 2026, 10am to 12 noon" in text
+    assert "Monday 11 May 2026, 10am to midday" in text
     assert "Moved a week later because of May Day (the rule gave Monday 4 May 2026)" in text
     assert "Monday 6 July 2026" in text
     assert "Monday 1 March 2027" in text
@@ -464,7 +482,7 @@ def test_plan_the_year_saves_the_previewed_meetings_in_one_go(coordinator_client
     series = MeetingSeries.objects.get()
     assert response["Location"].startswith(f"{CHANGELIST}?series__id__exact={series.pk}")
     assert series.created_by == coordinator
-    assert series.rule.startswith("Every second month, first Monday, 10:00 to 12:00")
+    assert series.rule.startswith("Every second month, first Monday, 10am to midday")
     meetings = list(series.meetings.order_by("starts_at"))
     assert [timezone.localtime(m.starts_at).date() for m in meetings] == [
         dt.date(2026, 5, 11),
@@ -542,7 +560,7 @@ def test_plan_the_year_is_for_staff_only(member_client):
     assert not MeetingSeries.objects.exists()
 
 
-# --- Registrations and deliveries ---------------------------------------------------------
+# --- Registrations -----------------------------------------------------------------------------
 
 
 def test_staff_can_add_someone_to_a_meeting_through_the_registration_service(coordinator_client):
@@ -576,9 +594,8 @@ def test_staff_cannot_add_someone_to_a_cancelled_meeting(coordinator_client):
 
 
 def test_cancelling_a_registration_in_the_admin_frees_the_place_for_the_next_person(
-    coordinator_client, django_capture_on_commit_callbacks, monkeypatch
+    coordinator_client, django_capture_on_commit_callbacks, change_notices
 ):
-    monkeypatch.setattr(tasks, "send_promotion_notice", QueuedTask())
     meeting = MeetingFactory(capacity=1)
     holder = register(meeting)
     waiting = register(meeting)
@@ -593,6 +610,7 @@ def test_cancelling_a_registration_in_the_admin_frees_the_place_for_the_next_per
     waiting.refresh_from_db()
     assert holder.status == Registration.Status.CANCELLED
     assert waiting.status == Registration.Status.REGISTERED
+    assert notices(meeting) == [("meetings.promoted", "1")]
 
 
 def test_the_registrations_list_needs_the_same_queries_for_few_or_many(coordinator_client):
@@ -602,35 +620,6 @@ def test_the_registrations_list_needs_the_same_queries_for_few_or_many(coordinat
     small = _changelist_queries(coordinator_client, url)
 
     RegistrationFactory.create_batch(30, with_needs=True)
-
-    assert _changelist_queries(coordinator_client, url) == small
-
-
-def test_what_was_sent_is_visible_but_read_only(coordinator_client):
-    MessageDeliveryFactory(status=MessageDelivery.Status.FAILED, last_error="SMTP timed out")
-    MessageDeliveryFactory()
-
-    response = coordinator_client.get("/admin/meetings/messagedelivery/")
-
-    assert response.status_code == 200
-    assert "SMTP timed out" in response.content.decode()
-    assert coordinator_client.get("/admin/meetings/messagedelivery/add/").status_code == 403
-    delivery = MessageDelivery.objects.first()
-    assert (
-        coordinator_client.post(
-            f"/admin/meetings/messagedelivery/{delivery.pk}/change/", {"status": "sent"}
-        ).status_code
-        == 403
-    )
-
-
-def test_the_deliveries_list_needs_the_same_queries_for_few_or_many(coordinator_client):
-    url = "/admin/meetings/messagedelivery/"
-    MessageDeliveryFactory.create_batch(2)
-    _changelist_queries(coordinator_client, url)
-    small = _changelist_queries(coordinator_client, url)
-
-    MessageDeliveryFactory.create_batch(30)
 
     assert _changelist_queries(coordinator_client, url) == small
 
@@ -696,7 +685,7 @@ def test_changing_something_the_calendar_shows_bumps_its_sequence_without_emaili
     assert seen_in_ics in str(after["SUMMARY"]) + str(after["DESCRIPTION"])
     assert callbacks == []
     assert change_notices.calls == []
-    assert not MessageDelivery.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_changing_the_joining_notes_bumps_the_sequence(coordinator_client, change_notices):
@@ -761,129 +750,175 @@ def test_adding_an_online_meeting_without_a_link_is_refused_with_a_message(coord
     assert not Meeting.objects.filter(title="New online meeting").exists()
 
 
-# --- Sending a message again --------------------------------------------------------------------
+# --- What was sent about meetings, and sending it again (the outbox's admin) --------------------
+
+MESSAGES = "/admin/outbox/message/"
 
 
-def _send_again(client, deliveries):
-    return client.post(
-        "/admin/meetings/messagedelivery/",
-        {"action": "send_again", ACTION_CHECKBOX_NAME: [d.pk for d in deliveries]},
-        follow=True,
-    )
+def _send_again(client, messages_chosen, *, confirm=True):
+    data = {"action": "send_again", ACTION_CHECKBOX_NAME: [m.pk for m in messages_chosen]}
+    if confirm:
+        data["confirm"] = "yes"
+    return client.post(MESSAGES, data, follow=True)
 
 
-def _reminder_delivery(**fields) -> MessageDelivery:
+def _reminder(**fields) -> Message:
+    """A day-before reminder about a contactable member's place at next week's meeting."""
     from meetings.tests.factories import contactable_member
 
-    meeting = MeetingFactory()
-    registration = register(meeting, contactable_member())
-    return MessageDeliveryFactory(registration=registration, kind=MessageDelivery.Kind.REMINDER, key=7, **fields)
+    registration = register(MeetingFactory(), contactable_member())
+    fields.setdefault("sent_at", None)
+    return MeetingMessageFactory(about=registration, **fields)
 
 
-def test_send_again_sends_a_message_that_ran_out_of_attempts(coordinator_client, mailoutbox):
-    from meetings.deliveries import MAX_ATTEMPTS
+def _held(message: Message, *, ago: dt.timedelta) -> Message:
+    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENDING, taken_at=timezone.now() - ago)
+    message.refresh_from_db()
+    return message
 
-    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, sent_at=None)
 
-    response = _send_again(coordinator_client, [delivery])
+def test_what_was_sent_about_meetings_is_visible_but_read_only(coordinator_client):
+    _reminder(status=Message.Status.FAILED, reason="SMTP timed out")
+    MeetingMessageFactory()
+
+    response = coordinator_client.get(MESSAGES)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "SMTP timed out" in text
+    assert "Meeting reminder" in text
+    assert coordinator_client.get(f"{MESSAGES}add/").status_code == 403
+    message = Message.objects.first()
+    assert coordinator_client.post(f"{MESSAGES}{message.pk}/change/", {"status": "sent"}).status_code == 403
+
+
+def test_the_messages_list_needs_the_same_queries_for_few_or_many(coordinator_client):
+    MeetingMessageFactory.create_batch(2)
+    _changelist_queries(coordinator_client, MESSAGES)
+    small = _changelist_queries(coordinator_client, MESSAGES)
+
+    MeetingMessageFactory.create_batch(30)
+
+    assert _changelist_queries(coordinator_client, MESSAGES) == small
+
+
+def test_send_again_sends_a_reminder_that_ran_out_of_tries(coordinator_client, mailoutbox):
+    message = _reminder(status=Message.Status.FAILED, attempts=5, reason="Gave up after 5 tries.")
+
+    response = _send_again(coordinator_client, [message])
 
     assert "Sent 1 message(s)." in response.content.decode()
-    (message,) = mailoutbox
-    assert message.to == [delivery.registration.member.user.email]
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.SENT, MAX_ATTEMPTS + 1)
+    (email,) = mailoutbox
+    assert email.to == [message.recipient.email]
+    assert email.subject.startswith("Reminder: group meeting on")
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.SENT, 6)
+    assert message.sent_again_by is not None
 
     # Clicking again sends nothing more: it has gone.
-    _send_again(coordinator_client, [delivery])
+    _send_again(coordinator_client, [message])
     assert len(mailoutbox) == 1
 
 
-def test_send_again_sends_a_message_stuck_sending_but_not_one_still_being_sent(coordinator_client, mailoutbox):
-    stuck = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None)
-    MessageDelivery.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(days=5))
-    in_flight = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None)
+def test_send_again_first_says_a_held_message_may_already_have_arrived(coordinator_client, mailoutbox):
+    held = _held(_reminder(), ago=dt.timedelta(days=5))
+
+    response = _send_again(coordinator_client, [held], confirm=False)
+
+    assert "may already have arrived" in response.content.decode()
+    assert mailoutbox == []
+    held.refresh_from_db()
+    assert held.status == Message.Status.SENDING
+
+
+def test_send_again_sends_a_reminder_held_by_a_stopped_worker_but_not_one_still_being_sent(
+    coordinator_client, mailoutbox
+):
+    stuck = _held(_reminder(), ago=channels.longest_send() + dt.timedelta(minutes=1))
+    in_flight = _held(_reminder(), ago=dt.timedelta(seconds=10))
 
     response = _send_again(coordinator_client, [stuck, in_flight])
 
     text = response.content.decode()
     assert "Sent 1 message(s)." in text
-    assert "1 left alone: still being sent" in text
-    assert [m.to for m in mailoutbox] == [[stuck.registration.member.user.email]]
+    assert "1 left alone: already sent, not sent on purpose, or still being sent." in text
+    assert [m.to for m in mailoutbox] == [[stuck.recipient.email]]
     in_flight.refresh_from_db()
-    assert in_flight.status == MessageDelivery.Status.SENDING
+    assert in_flight.status == Message.Status.SENDING
 
 
-def test_send_again_takes_the_message_with_a_conditional_update(mailoutbox):
-    """Two coordinators clicking at once (or the retry job) send it once: the second sees it taken."""
-    from meetings.deliveries import resend
+def test_send_again_takes_the_message_with_a_conditional_update(coordinator, mailoutbox):
+    """Two coordinators clicking at once (or the sweep) send it once: the second sees it taken."""
+    message = _reminder(status=Message.Status.FAILED, attempts=2)
+    seen_by_second = Message.objects.get(pk=message.pk)
 
-    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=2, sent_at=None)
-    seen_by_second = MessageDelivery.objects.get(pk=delivery.pk)
-
-    assert resend(delivery) == MessageDelivery.Status.SENT
-    assert resend(seen_by_second) is None
+    assert sending.send_again(message, by=coordinator) == Message.Status.SENT
+    assert sending.send_again(seen_by_second, by=coordinator) is None
     assert len(mailoutbox) == 1
 
 
-def test_send_again_leaves_sent_messages_alone(coordinator_client, mailoutbox):
-    delivery = _reminder_delivery()
+def test_send_again_still_asks_for_consent(coordinator_client, mailoutbox):
+    from members.services import record_consent
 
-    response = _send_again(coordinator_client, [delivery])
+    message = _reminder(status=Message.Status.FAILED, attempts=5)
+    record_consent(member=message.about.member, purpose="contact", given=False)
+
+    response = _send_again(coordinator_client, [message])
+
+    assert "1 not sent: the person cannot be contacted this way now." in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_send_again_leaves_sent_messages_alone(coordinator_client, mailoutbox):
+    message = _reminder(status=Message.Status.SENT, sent_at=timezone.now())
+
+    response = _send_again(coordinator_client, [message])
 
     assert "1 left alone: already sent" in response.content.decode()
     assert mailoutbox == []
 
 
 def test_members_cannot_send_messages_again(member_client):
-    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, sent_at=None)
+    message = _reminder(status=Message.Status.FAILED)
 
     response = member_client.post(
-        "/admin/meetings/messagedelivery/", {"action": "send_again", ACTION_CHECKBOX_NAME: [delivery.pk]}
+        MESSAGES, {"action": "send_again", "confirm": "yes", ACTION_CHECKBOX_NAME: [message.pk]}
     )
 
     assert response.status_code == 302  # to the admin login
-    delivery.refresh_from_db()
-    assert delivery.status == MessageDelivery.Status.FAILED
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
 
 
-def test_the_needs_checking_filter_lists_stuck_and_exhausted_messages(coordinator_client):
-    from meetings.deliveries import MAX_ATTEMPTS
+def test_the_needs_checking_filter_lists_held_and_failed_messages(coordinator_client):
+    _held(_reminder(reason="stuck-one"), ago=channels.longest_send() + dt.timedelta(minutes=1))
+    _held(_reminder(reason="in-flight-one"), ago=dt.timedelta(seconds=10))
+    _reminder(status=Message.Status.FAILED, attempts=5, reason="exhausted-one")
+    _reminder(status=Message.Status.RETRYING, attempts=1, reason="will-retry-one")
+    _reminder(status=Message.Status.SENT, reason="sent-one")
 
-    stuck = _reminder_delivery(status=MessageDelivery.Status.SENDING, sent_at=None, last_error="stuck-one")
-    MessageDelivery.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(days=10))
-    _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, last_error="exhausted-one")
-    _reminder_delivery(status=MessageDelivery.Status.FAILED, attempts=1, last_error="will-retry-one")
-    _reminder_delivery(last_error="sent-one")
-
-    text = coordinator_client.get("/admin/meetings/messagedelivery/?needs_checking=yes").content.decode()
+    text = coordinator_client.get(f"{MESSAGES}?needs_checking=yes").content.decode()
 
     assert "stuck-one" in text
     assert "exhausted-one" in text
+    assert "in-flight-one" not in text
     assert "will-retry-one" not in text
     assert "sent-one" not in text
 
 
-def test_the_last_failed_attempt_is_logged_as_an_error(caplog, monkeypatch):
-    from meetings import deliveries, emails
+def test_the_last_failed_try_of_a_meeting_message_is_logged_as_an_error(caplog, settings):
+    settings.EMAIL_BACKEND = "outbox.tests.backends.DisconnectingBackend"
+    message = _reminder(status=Message.Status.RETRYING, attempts=sending.max_attempts() - 1)
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(minutes=1))
 
-    delivery = _reminder_delivery(status=MessageDelivery.Status.FAILED, sent_at=None)
-    MessageDelivery.objects.filter(pk=delivery.pk).update(
-        attempts=deliveries.MAX_ATTEMPTS - 1, claimed_at=timezone.now() - dt.timedelta(days=1)
-    )
+    with caplog.at_level("WARNING", logger="outbox.sending"):
+        assert outbox_tasks.sweep_outbox.apply().get() == {"failed": 1}
 
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("SMTP server refused")
-
-    monkeypatch.setattr(emails, "send_reminder", refuse)
-    with caplog.at_level("WARNING", logger="meetings.deliveries"):
-        deliveries.retry_failed()
-
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.FAILED, deliveries.MAX_ATTEMPTS)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.FAILED, sending.max_attempts())
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1
-    assert "will not be tried again" in errors[0].getMessage()
-    assert "Send again" in errors[0].getMessage()
+    assert "gave up after" in errors[0].getMessage()
 
 
 def test_plan_the_year_skips_the_bank_holidays_of_the_groups_nation(coordinator_client, in_april_2026):
@@ -934,3 +969,23 @@ def test_correcting_a_venues_address_bumps_the_sequence_of_meetings_still_to_com
     coming.refresh_from_db()
     gone.refresh_from_db()
     assert (coming.sequence, gone.sequence) == (1, 0)
+
+
+def test_every_box_on_the_meeting_form_has_a_name_for_screen_readers(coordinator_client):
+    """The time half of each date and time, and every box in the actions table (which has column
+    headings, not labels), are named; see common/admin_labels.py. The browser test
+    tests/browser/test_admin_accessibility.py checks the same with axe."""
+    meeting = MeetingFactory()
+    ActionFactory(meeting=meeting)
+    page = Page(coordinator_client.get(_change_url(meeting)).content.decode())
+
+    def named(name: str) -> str:
+        return page.one(name=name)["attrs"].get("aria-label", "")
+
+    assert named("starts_at_0") == "Starts at: date"
+    assert named("starts_at_1") == "Starts at: time"
+    assert named("ends_at_1") == "Ends at: time"
+    for field in ("description", "owner", "status", "due_on", "order"):
+        assert named(f"actions-0-{field}"), field
+    assert named("actions-0-status") == "Status"
+    assert named("actions-0-DELETE") == "Delete"

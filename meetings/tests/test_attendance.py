@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from meetings.models import Meeting, Registration
 from meetings.tests.factories import MeetingFactory, MemberFactory, RegistrationFactory, refresh_counts
-from members.tests.html import Page
 from members.tests.totp import client_with_two_step
+from nhsuk_forms.tests.html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from meetings.models import MessageDelivery
+from meetings import messages
 from meetings.services import record_attendance
 from meetings.tasks import send_due_debriefs
 from meetings.tests.factories import (
@@ -19,7 +19,10 @@ from meetings.tests.factories import (
     london,
     signpost,
 )
+from members.models import Member
 from members.services import pause_membership, record_consent
+from outbox import sending
+from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +79,11 @@ def meeting(**kwargs):
     return MeetingFactory(starts_at=STARTS, ends_at=ENDS, **kwargs)
 
 
+def recorded(registration):
+    """What the outbox holds about this registration."""
+    return Message.objects.filter(sending.about(registration))
+
+
 # --- When and to whom -----------------------------------------------------------------------
 
 
@@ -89,8 +97,9 @@ def test_the_debrief_goes_once_after_the_delay_in_the_group_profile():
 
     (message,) = mail.outbox
     assert message.to == [registration.member.user.email]
-    delivery = registration.deliveries.get()
-    assert (delivery.kind, delivery.key, delivery.status) == ("debrief", 0, "sent")
+    recorded_message = recorded(registration).get()
+    assert (recorded_message.kind, recorded_message.key, recorded_message.status) == ("meetings.debrief", "", "sent")
+    assert recorded_message.channel == "email"
 
 
 def test_the_delay_is_configurable():
@@ -134,7 +143,7 @@ def test_once_attendance_is_taken_only_those_who_came_get_it():
     run_debriefs()
 
     assert [message.to for message in mail.outbox] == [[came.member.user.email]]
-    assert not did_not_come.deliveries.exists()
+    assert not recorded(did_not_come).exists()
 
 
 def test_attendance_taken_after_the_debrief_went_sends_nothing_more():
@@ -159,8 +168,33 @@ def test_no_debrief_to_a_member_who_withdrew_consent_or_is_taking_a_break():
     assert run_debriefs() == {"sent": 1, "skipped": 2}
 
     assert [message.to for message in mail.outbox] == [[happy.member.user.email]]
-    assert withdrew.deliveries.get().status == MessageDelivery.Status.SKIPPED
-    assert paused.deliveries.get().status == MessageDelivery.Status.SKIPPED
+    assert recorded(withdrew).get().status == Message.Status.SKIPPED
+    assert recorded(paused).get().status == Message.Status.SKIPPED
+
+
+def test_the_debrief_goes_by_email_only_even_to_someone_who_chose_text():
+    registration = registered(meeting())
+    Member.objects.filter(pk=registration.member.pk).update(contact_by_sms=True, phone="07700900123")
+
+    assert run_debriefs() == {"sent": 1}
+
+    assert list(recorded(registration).values_list("channel", flat=True)) == ["email"]
+
+
+def test_a_debrief_not_sent_in_time_is_not_sent_days_later():
+    registration = registered(meeting())
+    with travel(ENDS + dt.timedelta(minutes=61)):
+        (message_id,) = messages.queue_debriefs([registration], send_after_commit=False)  # the worker stops here
+
+    with travel(ENDS + dt.timedelta(days=4)):
+        assert sending.sweep() == {"skipped": 1}
+
+    message = Message.objects.get(pk=message_id)
+    assert (message.status, message.reason) == (
+        Message.Status.SKIPPED,
+        "Not sent: the meeting ended more than three days ago.",
+    )
+    assert mail.outbox == []
 
 
 # --- What it says ----------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formatting import date_and_time_range
 from meetings.calendar import ics_filename
 from meetings.models import Action, Meeting, Registration, Venue
-from meetings.templatetags.meeting_pages import meeting_when
 from meetings.tests.factories import (
     ActionFactory,
     MeetingFactory,
@@ -32,8 +32,8 @@ from meetings.tests.factories import (
     register,
 )
 from members.models import Member, User
-from members.tests.html import Page
 from members.tests.totp import activate_totp
+from nhsuk_forms.tests.html import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +111,13 @@ def registration_of(member, meeting) -> Registration:
 
 def test_times_are_shown_in_london_time_with_the_day_of_the_week():
     summer = london(2026, 5, 12, 10)
-    assert meeting_when(summer, summer + dt.timedelta(hours=2)) == "Tuesday 12 May 2026, 10am to 12 noon"
+    assert date_and_time_range(summer, summer + dt.timedelta(hours=2)) == "Tuesday 12 May 2026, 10am to midday"
     # Stored in UTC; shown in GMT in winter.
     winter = dt.datetime(2026, 1, 13, 14, 30, tzinfo=dt.UTC)
-    assert meeting_when(winter, winter + dt.timedelta(minutes=90)) == "Tuesday 13 January 2026, 2:30pm to 4pm"
+    assert date_and_time_range(winter, winter + dt.timedelta(minutes=90)) == "Tuesday 13 January 2026, 2:30pm to 4pm"
     evening = london(2026, 6, 3, 19)
-    assert meeting_when(evening, evening + dt.timedelta(hours=5)) == (
-        "Wednesday 3 June 2026, 7pm to Thursday 4 June 2026, 12 midnight"
+    assert date_and_time_range(evening, evening + dt.timedelta(hours=5)) == (
+        "Wednesday 3 June 2026, 7pm to Thursday 4 June 2026, midnight"
     )
 
 
@@ -141,7 +141,7 @@ def test_anyone_can_see_the_meetings_coming_up(anonymous):
     page = main_html(response)
     assert "Group meeting: May" in page
     assert "Group meeting" in page  # the kind
-    assert "Tuesday 12 May 2026, 10am to 12 noon" in page
+    assert "Tuesday 12 May 2026, 10am to midday" in page
     assert "In person and online" in page
     assert "Riverside Family Centre" in page
     assert "8 places left" in page
@@ -229,7 +229,7 @@ def test_the_meeting_page_says_what_when_where_and_what_to_expect(anonymous):
         "Group meeting",
         "What it is for",
         "To hear what families think of the new leaflets",
-        "Tuesday 12 May 2026, 10am to 12 noon",
+        "Tuesday 12 May 2026, 10am to midday",
         "Riverside Family Centre",
         "12 Mill Lane",
         "Step-free access",
@@ -279,29 +279,30 @@ def test_a_cancelled_meeting_says_so_and_offers_no_sign_up(amira, member_client)
     assert f'action="{url("register", meeting)}"' not in page
 
 
-def test_after_the_meeting_its_published_minutes_and_actions_are_shown(anonymous):
+def test_after_the_meeting_its_published_minutes_and_actions_are_shown_to_members(amira, member_client):
     meeting = MeetingFactory(
         past=True,
         minutes="We agreed the leaflet needs a page for partners.",
         minutes_status=Meeting.MinutesStatus.PUBLISHED,
     )
-    ActionFactory(meeting=meeting, description="Draft the partners page", owner="Grace Obi", status="in_progress")
-    ActionFactory(meeting=meeting, description="Book the next room", owner="Chloe Adeyemi", status="done")
+    ActionFactory(meeting=meeting, description="Draft the partners page", status="in_progress")
+    ActionFactory(meeting=meeting, description="Book the next room", staff_owned=True, status="done")
 
-    page = main_html(anonymous.get(url("detail", meeting)))
+    page = main_html(member_client.get(url("detail", meeting)))
 
     assert "We agreed the leaflet needs a page for partners." in page
     assert "Draft the partners page" in page
-    assert "Who: Grace Obi" in page
+    assert "Who: The group" in page
+    assert "Who: Priya Shah" in page
     assert '<strong class="nhsuk-tag nhsuk-tag--blue">In progress</strong>' in page
     assert '<strong class="nhsuk-tag nhsuk-tag--green">Done</strong>' in page
 
 
-def test_draft_minutes_are_not_shown(anonymous):
+def test_draft_minutes_are_not_shown(amira, member_client):
     meeting = MeetingFactory(past=True, minutes="Not agreed yet.", minutes_status=Meeting.MinutesStatus.DRAFT)
     ActionFactory(meeting=meeting, description="A draft action")
 
-    page = main_html(anonymous.get(url("detail", meeting)))
+    page = main_html(member_client.get(url("detail", meeting)))
 
     assert "Not agreed yet." not in page
     assert "A draft action" not in page

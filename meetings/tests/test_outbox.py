@@ -1,6 +1,6 @@
-"""Notices caused by a change (a place comes up, a meeting is cancelled or moved) are recorded
-with the change and sent exactly once, even when the broker is down or a member is moved off
-the waiting list more than once. See docs/decisions/0005-meeting-messages-exactly-once.md."""
+"""Notices caused by a change (a place comes up, a meeting is cancelled or moved) are recorded in
+the outbox with the change and sent exactly once, even when the broker is down or a member is
+moved off the waiting list more than once. See docs/decisions/0010-one-outbox.md."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from meetings import tasks
-from meetings.models import Meeting, MessageDelivery, Registration
+from meetings import messages
+from meetings.models import Meeting, Registration
 from meetings.services import (
     cancel_meeting,
     cancel_registration,
@@ -23,6 +24,9 @@ from meetings.services import (
     send_apologies,
 )
 from meetings.tests.factories import MeetingFactory, group_profile, london, register
+from outbox import sending
+from outbox import tasks as outbox_tasks
+from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +40,23 @@ def a_month_before():
         yield
 
 
-
 @pytest.fixture
 def broker_down(monkeypatch):
-    """Queueing any meetings task fails, as it does when Redis is unreachable."""
+    """Queueing the outbox's task fails, as it does when Redis is unreachable."""
 
     def refuse(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
-    for name in ("send_promotion_notice", "send_meeting_change_notices"):
-        monkeypatch.setattr(getattr(tasks, name), "delay", refuse)
+    monkeypatch.setattr(outbox_tasks.send_messages, "delay", refuse)
+
+
+def recorded(registration):
+    """What the outbox holds about this registration."""
+    return Message.objects.filter(sending.about(registration))
+
+
+def sweep() -> dict:
+    return outbox_tasks.sweep_outbox.apply().get()
 
 
 def to(registration) -> list:
@@ -61,9 +72,7 @@ def _client_for(registration) -> Client:
 # --- A second promotion is told too ---------------------------------------------------------------
 
 
-def test_someone_moved_off_the_waiting_list_twice_is_told_both_times(
-    celery_eager, django_capture_on_commit_callbacks
-):
+def test_someone_moved_off_the_waiting_list_twice_is_told_both_times(celery_eager, django_capture_on_commit_callbacks):
     meeting = MeetingFactory(starts_at=STARTS, capacity=1)
     first_holder, waiting = register(meeting), register(meeting)
 
@@ -83,16 +92,16 @@ def test_someone_moved_off_the_waiting_list_twice_is_told_both_times(
         promoted = cancel_registration(registration=second_holder)
 
     assert promoted.pk == waiting.pk
-    messages = to(waiting)
-    assert len(messages) == 2
-    assert all(m.subject.startswith("A place for you: group meeting on Tuesday 9 March") for m in messages)
-    assert sorted(waiting.deliveries.values_list("kind", "key", "status")) == [
-        ("promoted", 1, "sent"),
-        ("promoted", 2, "sent"),
+    emails = to(waiting)
+    assert len(emails) == 2
+    assert all(m.subject.startswith("A place for you: group meeting on Tuesday 9 March") for m in emails)
+    assert sorted(recorded(waiting).values_list("kind", "key", "status")) == [
+        (messages.PROMOTED, "1", "sent"),
+        (messages.PROMOTED, "2", "sent"),
     ]
-    # Running the task or the periodic job again sends nothing more.
-    tasks.send_promotion_notice.apply(args=[waiting.pk])
-    tasks.retry_failed_deliveries.apply()
+    # Running the task or the periodic sweep again sends nothing more.
+    outbox_tasks.send_messages.apply(args=[list(recorded(waiting).values_list("pk", flat=True))])
+    sweep()
     assert len(to(waiting)) == 2
 
 
@@ -104,11 +113,14 @@ def test_an_earlier_promotion_given_up_before_it_went_is_not_sent_as_well():
     register_for_meeting(member=waiting.member, meeting=meeting)  # waiting again
     cancel_registration(registration=Registration.objects.get(pk=other.pk))  # waiting promoted (key 2)
 
-    tasks.retry_failed_deliveries.apply()
+    sweep()
 
     assert len(to(waiting)) == 1
-    statuses = dict(waiting.deliveries.values_list("key", "status"))
-    assert statuses == {1: MessageDelivery.Status.SKIPPED, 2: MessageDelivery.Status.SENT}
+    statuses = dict(recorded(waiting).values_list("key", "status"))
+    assert statuses == {"1": Message.Status.SKIPPED, "2": Message.Status.SENT}
+    assert recorded(waiting).get(key="1").reason == (
+        "Not sent: an earlier move off the waiting list; only the latest is news."
+    )
 
 
 # --- The broker is down -----------------------------------------------------------------------------
@@ -127,18 +139,18 @@ def test_a_member_can_cancel_while_the_broker_is_down_and_the_promotion_goes_lat
     assert Registration.objects.get(pk=leaving.pk).status == Registration.Status.CANCELLED
     assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.REGISTERED
     assert mail.outbox == []
-    pending = waiting.deliveries.get()
-    assert (pending.kind, pending.status) == (MessageDelivery.Kind.PROMOTED, MessageDelivery.Status.PENDING)
+    pending = recorded(waiting).get()
+    assert (pending.kind, pending.status) == (messages.PROMOTED, Message.Status.PENDING)
 
-    # The periodic job (every five minutes) finds it and sends it, once.
-    tasks.retry_failed_deliveries.apply()
-    tasks.retry_failed_deliveries.apply()
+    # The periodic sweep (every minute) finds it and sends it, once.
+    sweep()
+    sweep()
 
     (message,) = mail.outbox
     assert message.to == [waiting.member.user.email]
     assert "a place has come up" in message.body
     pending.refresh_from_db()
-    assert (pending.status, pending.attempts) == (MessageDelivery.Status.SENT, 1)
+    assert (pending.status, pending.attempts) == (Message.Status.SENT, 1)
 
 
 def test_a_meeting_cancelled_while_the_broker_is_down_is_still_announced_once(
@@ -153,8 +165,9 @@ def test_a_meeting_cancelled_while_the_broker_is_down_is_still_announced_once(
     assert Meeting.objects.get(pk=meeting.pk).is_cancelled
     assert mail.outbox == []
 
-    tasks.retry_failed_deliveries.apply()
-    tasks.send_meeting_change_notices.apply(args=[meeting.pk, "cancelled"])  # a late queued task
+    ids = list(Message.objects.filter(kind=messages.CANCELLED).values_list("pk", flat=True))
+    sweep()
+    outbox_tasks.send_messages.apply(args=[ids])  # a late queued task
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([one.member.user.email, two.member.user.email])
     assert all(m.subject.startswith("Cancelled:") for m in mail.outbox)
@@ -170,12 +183,12 @@ def test_two_changes_before_the_notices_go_make_one_email_with_the_latest_detail
         ends_at=STARTS + dt.timedelta(hours=6),
     )
 
-    tasks.retry_failed_deliveries.apply()
+    sweep()
 
     (message,) = to(registration)
     assert "2pm to 4pm" in message.body
-    statuses = dict(registration.deliveries.values_list("key", "status"))
-    assert statuses == {1: MessageDelivery.Status.SKIPPED, 2: MessageDelivery.Status.SENT}
+    statuses = dict(recorded(registration).values_list("key", "status"))
+    assert statuses == {"1": Message.Status.SKIPPED, "2": Message.Status.SENT}
 
 
 # --- A place held by someone ticked early is still a place ------------------------------------------
@@ -195,7 +208,20 @@ def test_someone_ticked_as_arrived_early_who_then_leaves_frees_their_place(give_
     assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.REGISTERED
     meeting.refresh_from_db()
     assert (meeting.registered_count, meeting.waiting_count) == (1, 0)
-    assert waiting.deliveries.get().kind == MessageDelivery.Kind.PROMOTED
+    assert recorded(waiting).get().kind == messages.PROMOTED
+
+
+def test_a_change_rolled_back_leaves_no_message():
+    meeting = MeetingFactory(starts_at=STARTS, capacity=1)
+    leaving, waiting = register(meeting), register(meeting)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cancel_registration(registration=leaving)
+        assert recorded(waiting).exists()
+        raise RuntimeError("the request failed after the change")
+
+    assert not Message.objects.exists()
+    assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.WAITING
 
 
 def test_registering_again_while_holding_a_place_never_moves_you_to_the_waiting_list():

@@ -1,4 +1,8 @@
-"""Meeting reminders: when they go, to whom, what they say, and that each goes exactly once."""
+"""Meeting reminders: when they go, to whom, what they say, and that each goes exactly once.
+
+Reminders are recorded in the outbox by the periodic job (`meetings.tasks.send_due_reminders`)
+and sent by it at once; the outbox's sweep retries what could not be sent yet.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,9 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import connection
 
-from meetings import deliveries
-from meetings.models import MessageDelivery, Registration
-from meetings.tasks import retry_failed_deliveries, send_due_reminders
+from meetings import messages
+from meetings.models import Registration
+from meetings.tasks import send_due_reminders
 from meetings.tests.factories import (
     MeetingFactory,
     RegistrationFactory,
@@ -28,8 +32,13 @@ from meetings.tests.factories import (
 )
 from members.models import Member
 from members.services import pause_membership, record_consent
+from outbox import channels, sending
+from outbox.models import Message
+from outbox.tasks import sweep_outbox
 
 pytestmark = pytest.mark.django_db
+
+Status = Message.Status
 
 # A Tuesday in winter time (GMT) just after the clocks go back: its week-before reminder falls
 # in summer time (BST). And the reverse: a Tuesday in BST whose reminder falls in GMT.
@@ -62,6 +71,19 @@ def reminders_to(registration) -> list:
     return [message for message in mail.outbox if message.to == [registration.member.user.email]]
 
 
+def recorded(registration):
+    """What the outbox holds about this registration."""
+    return Message.objects.filter(sending.about(registration))
+
+
+def recorded_keys(registration) -> list[str]:
+    return sorted(recorded(registration).filter(kind=messages.REMINDER).values_list("key", flat=True))
+
+
+def sweep() -> dict:
+    return sweep_outbox.apply().get()
+
+
 def ics_attachment(message) -> icalendar.Event:
     (attachment,) = message.attachments
     assert attachment.mimetype == "text/calendar"
@@ -82,10 +104,10 @@ def test_the_reminder_is_sent_exactly_once_when_the_task_runs_twice():
 
     assert len(mail.outbox) == 2
     assert len(reminders_to(first)) == len(reminders_to(second)) == 1
-    deliveries_made = MessageDelivery.objects.filter(kind=MessageDelivery.Kind.REMINDER)
-    assert sorted(deliveries_made.values_list("registration_id", "key", "status")) == [
-        (first.pk, 7, "sent"),
-        (second.pk, 7, "sent"),
+    made = Message.objects.filter(kind=messages.REMINDER)
+    assert sorted(made.values_list("about_id", "key", "channel", "status")) == [
+        (first.pk, "7", "email", "sent"),
+        (second.pk, "7", "email", "sent"),
     ]
 
 
@@ -103,7 +125,7 @@ def test_each_offset_in_the_group_profile_sends_its_own_reminder_once():
         with travel(moment):
             run_reminders()
 
-    assert sorted(registration.deliveries.values_list("key", flat=True)) == [1, 7]
+    assert recorded_keys(registration) == ["1", "7"]
     assert len(mail.outbox) == 2
 
 
@@ -118,7 +140,7 @@ def test_the_offsets_come_from_the_group_profile():
     with travel(WINTER_MEETING - dt.timedelta(days=3)):
         run_reminders()
 
-    assert list(registration.deliveries.values_list("key", flat=True)) == [3]
+    assert recorded_keys(registration) == ["3"]
 
 
 def test_a_late_reminder_still_goes_if_the_worker_was_down_but_not_once_the_next_is_due():
@@ -128,13 +150,13 @@ def test_a_late_reminder_still_goes_if_the_worker_was_down_but_not_once_the_next
 
     with travel(WINTER_MEETING - dt.timedelta(days=5)):  # two days late: the week-before one goes
         send_due_reminders.apply()
-    assert [d.key for d in late.deliveries.all()] == [7]
+    assert recorded_keys(late) == ["7"]
 
     # For next week's meeting the worker was down until the day-before reminder was due:
     # only that one goes, not two reminders at once.
     with travel(next_week - dt.timedelta(hours=20)):
         send_due_reminders.apply()
-    assert [d.key for d in missed.deliveries.all()] == [1]
+    assert recorded_keys(missed) == ["1"]
 
 
 def test_no_reminder_once_the_meeting_has_started():
@@ -145,7 +167,7 @@ def test_no_reminder_once_the_meeting_has_started():
         run_reminders()
 
     assert mail.outbox == []
-    assert not registration.deliveries.exists()
+    assert not recorded(registration).exists()
 
 
 def test_no_reminder_for_a_cancelled_meeting():
@@ -179,7 +201,7 @@ def test_someone_who_signs_up_after_a_reminder_fell_due_gets_the_next_one_only()
     with travel(WINTER_MEETING - dt.timedelta(days=1)):
         run_reminders()
 
-    assert list(registration.deliveries.values_list("key", flat=True)) == [1]
+    assert recorded_keys(registration) == ["1"]
 
 
 # --- To whom --------------------------------------------------------------------------------------
@@ -196,9 +218,10 @@ def test_no_reminder_to_a_member_who_withdrew_consent_to_contact():
         assert run_reminders() == {}
 
     assert mail.outbox == []
-    delivery = registration.deliveries.get()
-    assert delivery.status == MessageDelivery.Status.SKIPPED
-    assert delivery.sent_at is None
+    message = recorded(registration).get()
+    assert message.status == Status.SKIPPED
+    assert "no consent" in message.reason
+    assert message.sent_at is None
 
 
 def test_no_reminder_to_a_member_taking_a_break():
@@ -210,7 +233,7 @@ def test_no_reminder_to_a_member_taking_a_break():
         run_reminders()
 
     assert mail.outbox == []
-    assert registration.deliveries.get().status == MessageDelivery.Status.SKIPPED
+    assert recorded(registration).get().status == Status.SKIPPED
 
 
 def test_no_reminder_to_a_member_who_does_not_want_email():
@@ -219,9 +242,11 @@ def test_no_reminder_to_a_member_who_does_not_want_email():
     Member.objects.filter(pk=registration.member.pk).update(contact_by_email=False)
 
     with travel(WINTER_MEETING - dt.timedelta(days=7)):
-        run_reminders()
+        assert run_reminders() == {}
+        assert run_reminders() == {}
 
     assert mail.outbox == []
+    assert not recorded(registration).exists()  # no channel they chose: nothing to record
 
 
 # --- What it says ---------------------------------------------------------------------------------
@@ -356,17 +381,21 @@ def test_the_subject_and_opening_never_name_a_sensitive_meetings_topic():
 # --- Exactly once -----------------------------------------------------------------------------
 
 
-def test_two_workers_claiming_the_same_reminder_leaves_one_sender():
+def test_two_workers_recording_the_same_reminder_make_one_message_and_send_it_once():
     meeting = MeetingFactory(starts_at=WINTER_MEETING)
     registration = registered(meeting)
 
-    first = deliveries.claim(registration, MessageDelivery.Kind.REMINDER, 7)
-    second = deliveries.claim(registration, MessageDelivery.Kind.REMINDER, 7)
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        first = messages.queue_reminders([registration], days_before=7, send_after_commit=False)
+        second = messages.queue_reminders([registration], days_before=7, send_after_commit=False)
+        assert first == second
+        assert recorded(registration).count() == 1
+        assert mail.outbox == []  # recorded, not sent: sending is the outbox's
 
-    assert first is not None
-    assert second is None
-    assert deliveries.deliver(registration, MessageDelivery.Kind.REMINDER, 7) is None
-    assert mail.outbox == []  # the claimant has not sent yet; nobody else may
+        assert sending.send_pending(Message.objects.filter(pk__in=first)) == {"sent": 1}
+        assert sending.send_pending(Message.objects.filter(pk__in=second)) == {}
+
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.postgres
@@ -376,11 +405,12 @@ def test_two_workers_running_the_task_at_the_same_moment_send_each_reminder_once
     registrations = [registered(meeting) for _ in range(5)]
     barrier = threading.Barrier(2)
     errors = []
+    outcomes = []
 
     def worker():
         try:
             barrier.wait(timeout=10)
-            send_due_reminders.apply(throw=True)
+            outcomes.append(send_due_reminders.apply(throw=True).get())
         except Exception as exc:  # reported below, in the test's own thread
             errors.append(exc)
         finally:
@@ -395,7 +425,9 @@ def test_two_workers_running_the_task_at_the_same_moment_send_each_reminder_once
 
     assert errors == []
     assert sorted(message.to[0] for message in mail.outbox) == sorted(r.member.user.email for r in registrations)
-    assert MessageDelivery.objects.filter(status=MessageDelivery.Status.SENT).count() == 5
+    assert sum(outcome.get("sent", 0) for outcome in outcomes) == 5
+    assert Message.objects.filter(kind=messages.REMINDER).count() == 5
+    assert Message.objects.filter(kind=messages.REMINDER, status=Status.SENT).count() == 5
 
 
 def fail_once(error: Exception):
@@ -412,92 +444,120 @@ def fail_once(error: Exception):
     return mock.patch.object(EmailMessage, "send", send)
 
 
-def test_a_failed_send_is_recorded_then_retried_and_sent_once():
+def test_a_send_that_may_work_later_is_recorded_then_retried_by_the_sweep_and_sent_once():
     meeting = MeetingFactory(starts_at=WINTER_MEETING)
     registration = registered(meeting)
     due = WINTER_MEETING - dt.timedelta(days=7)
 
     with fail_once(smtplib.SMTPServerDisconnected("Connection unexpectedly closed")):
         with travel(due):
-            assert run_reminders() == {"failed": 1}
-            assert run_reminders() == {}  # a failed message is the retry job's, not a new one
-        delivery = registration.deliveries.get()
-        assert delivery.status == MessageDelivery.Status.FAILED
-        assert "Connection unexpectedly closed" in delivery.last_error
+            assert run_reminders() == {"retrying": 1}
+            assert run_reminders() == {}  # recorded once: the retry is the outbox's, not a new message
+        message = recorded(registration).get()
+        assert message.status == Status.RETRYING
+        assert "Connection unexpectedly closed" in message.reason
+        assert message.next_attempt_at == due + sending.RETRY_BASE_DELAY
         assert mail.outbox == []
 
-        with travel(due + dt.timedelta(minutes=1)):  # too soon: the first retry waits 5 minutes
-            assert retry_failed_deliveries.apply().get() == {}
-        with travel(due + dt.timedelta(minutes=6)):
-            assert retry_failed_deliveries.apply().get() == {"sent": 1}
-            assert retry_failed_deliveries.apply().get() == {}
+        with travel(due + dt.timedelta(minutes=1)):  # too soon: the first retry waits 2 minutes
+            assert sweep() == {}
+        with travel(due + dt.timedelta(minutes=3)):
+            assert sweep() == {"sent": 1}
+            assert sweep() == {}
             assert run_reminders() == {}
 
-    delivery.refresh_from_db()
-    assert delivery.status == MessageDelivery.Status.SENT
-    assert delivery.attempts == 2
-    assert delivery.last_error == ""
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert message.attempts == 2
+    assert message.reason == ""
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_reminder_is_not_retried_once_the_meeting_has_started():
+def test_a_reminder_that_could_not_go_is_not_retried_once_the_meeting_has_started():
     meeting = MeetingFactory(starts_at=WINTER_MEETING)
     registration = registered(meeting)
 
     with fail_once(smtplib.SMTPException("Mailbox unavailable")), travel(WINTER_MEETING - dt.timedelta(minutes=10)):
-        run_reminders()
+        assert run_reminders() == {"retrying": 1}
     with travel(WINTER_MEETING + dt.timedelta(minutes=10)):
-        retry_failed_deliveries.apply()
+        assert sweep() == {"skipped": 1}
 
-    assert registration.deliveries.get().status == MessageDelivery.Status.FAILED
+    message = recorded(registration).get()
+    assert (message.status, message.reason) == (Status.SKIPPED, "Not sent: the meeting has already started.")
     assert mail.outbox == []
 
 
-def test_a_failed_message_is_retried_with_a_growing_pause_then_left_failed():
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("cancel the meeting", "Not sent: the meeting has been cancelled."),
+        ("give up the place", "Not sent: they no longer have a place at the meeting."),
+    ],
+)
+def test_a_reminder_no_longer_needed_by_the_time_it_goes_is_recorded_as_not_sent(change, reason):
+    meeting = MeetingFactory(starts_at=WINTER_MEETING)
+    registration = registered(meeting)
+    with travel(WINTER_MEETING - dt.timedelta(days=7)):
+        ids = messages.queue_reminders([registration], days_before=7, send_after_commit=False)
+        if change == "cancel the meeting":
+            meeting.status = meeting.Status.CANCELLED
+            meeting.save()
+        else:
+            Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
+
+        assert sending.send_pending(Message.objects.filter(pk__in=ids)) == {"skipped": 1}
+
+    message = recorded(registration).get()
+    assert (message.status, message.reason) == (Status.SKIPPED, reason)
+    assert mail.outbox == []
+
+
+def test_a_reminder_that_keeps_failing_is_retried_with_a_growing_pause_then_recorded_as_failed():
     meeting = MeetingFactory(starts_at=WINTER_MEETING)
     registration = registered(meeting)
     due = WINTER_MEETING - dt.timedelta(days=7)
+    pauses = []
 
     with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPException("Refused")):
         with travel(due):
             run_reminders()
         moment = due
         for _ in range(10):
+            message = recorded(registration).get()
+            if message.next_attempt_at:
+                pauses.append(message.next_attempt_at - message.taken_at)
             moment += dt.timedelta(hours=2)
             with travel(moment):
-                retry_failed_deliveries.apply()
+                sweep()
 
-    delivery = registration.deliveries.get()
-    assert delivery.status == MessageDelivery.Status.FAILED
-    assert delivery.attempts == deliveries.MAX_ATTEMPTS
-    assert "Refused" in delivery.last_error
-
-
-def test_only_one_worker_can_take_a_failed_message_back():
-    meeting = MeetingFactory(starts_at=WINTER_MEETING)
-    registration = registered(meeting)
-    delivery = MessageDelivery.objects.create(
-        registration=registration, kind=MessageDelivery.Kind.REMINDER, key=7, status=MessageDelivery.Status.FAILED
-    )
-    copy = MessageDelivery.objects.get(pk=delivery.pk)
-
-    assert deliveries.reclaim(delivery) is True
-    assert deliveries.reclaim(copy) is False
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (MessageDelivery.Status.SENDING, 2)
+    message = recorded(registration).get()
+    assert message.status == Status.FAILED
+    assert message.attempts == sending.max_attempts() == 5
+    assert message.reason.startswith("Gave up after 5 tries.")
+    assert "Refused" in message.reason
+    assert pauses == [dt.timedelta(minutes=minutes) for minutes in (2, 6, 18, 54)]
+    assert message in sending.needs_checking()
+    assert mail.outbox == []
 
 
-def test_a_message_left_sending_by_a_stopped_worker_is_reported_not_resent(caplog):
+def test_a_reminder_left_sending_by_a_stopped_worker_is_reported_and_never_sent_again_by_itself(caplog):
     meeting = MeetingFactory(starts_at=WINTER_MEETING)
     registration = registered(meeting)
     due = WINTER_MEETING - dt.timedelta(days=7)
     with travel(due):
-        deliveries.claim(registration, MessageDelivery.Kind.REMINDER, 7)  # and then the worker died
+        (message_id,) = messages.queue_reminders([registration], days_before=7, send_after_commit=False)
+        message = Message.objects.get(pk=message_id)
+        assert sending._take(message, due, status=Status.PENDING, attempts=0)  # and then the worker dies
 
-    with travel(due + dt.timedelta(hours=1)), caplog.at_level(logging.ERROR, logger="meetings.tasks"):
-        retry_failed_deliveries.apply()
+    held_for = channels.longest_send() + dt.timedelta(minutes=1)
+    with travel(due + held_for), caplog.at_level(logging.ERROR, logger="outbox.sending"):
+        sweep()
         run_reminders()
+    with travel(due + dt.timedelta(days=1)):
+        sweep()
+        run_reminders()
+        assert list(sending.needs_checking()) == [message]
 
     assert mail.outbox == []
-    assert registration.deliveries.get().status == MessageDelivery.Status.SENDING
+    assert recorded(registration).get().status == Status.SENDING
     assert "stopped mid-send" in caplog.text

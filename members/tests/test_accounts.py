@@ -20,8 +20,11 @@ def _sign_up(client, email="new.member@example.org"):
     )
 
 
-def test_sign_up_sends_a_verification_email_then_confirming_allows_log_in(anonymous):
-    response = _sign_up(anonymous)
+def test_sign_up_sends_a_verification_email_then_confirming_allows_log_in(
+    anonymous, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # sent by the outbox after the commit
+        response = _sign_up(anonymous)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -79,8 +82,11 @@ def test_wrong_password_is_rate_limited(anonymous, member):
     assert "_auth_user_id" not in anonymous.session
 
 
-def test_password_reset_email_links_to_a_page_that_sets_a_new_password(anonymous, member):
-    anonymous.post(reverse("account_reset_password"), {"email": member.email})
+def test_password_reset_email_links_to_a_page_that_sets_a_new_password(
+    anonymous, member, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymous.post(reverse("account_reset_password"), {"email": member.email})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [member.email]
     assert mail.outbox[0].subject == "Reset your password – Involvement group"

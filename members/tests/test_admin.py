@@ -31,6 +31,8 @@ from members.tests.factories import (
     give_consents,
 )
 from members.tests.totp import activate_totp
+from outbox import sending
+from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -454,43 +456,71 @@ def test_two_people_can_be_registered_without_email_addresses(coordinator_client
     assert Member.objects.filter(user__email__isnull=True).count() == 2
 
 
-def test_the_welcome_email_waits_for_the_worker_and_is_sent_once(
+def test_the_welcome_email_is_recorded_with_the_registration_and_sent_once_after_it(
     coordinator_client, django_capture_on_commit_callbacks
 ):
-    from members.tasks import send_welcome_email
-
     with django_capture_on_commit_callbacks() as queued:
         coordinator_client.post(REGISTER, _registration())
-    # Nothing is sent during the request: one job is queued for after the commit.
+    # Nothing is sent during the request: the message is recorded, and one job queued for after the commit.
     assert mail.outbox == []
     assert len(queued) == 1
     member = Member.objects.get(user__email="joan.bright@example.org")
+    message = Message.objects.get(kind="members.welcome")
+    assert (message.about, message.recipient, message.status) == (member, member.user, Message.Status.PENDING)
 
-    assert send_welcome_email.apply(args=[member.pk]).get() == "sent"
-    assert send_welcome_email.apply(args=[member.pk]).get() == "already sent"  # a retry, a second worker
+    assert sending.send_pending() == {Message.Status.SENT: 1}
+    assert sending.send_pending() == {}  # a retry, a second worker, the sweep
     assert len(mail.outbox) == 1
-    member.refresh_from_db()
-    assert member.welcome_email_sent_at is not None
+    message.refresh_from_db()
+    assert message.sent_at is not None
 
 
-def test_a_failed_welcome_email_is_given_back_for_the_retry(coordinator_client, monkeypatch):
-    from members import emails
-    from members.tasks import send_welcome_email
+@pytest.mark.parametrize("email, recorded", [("kay.moss@example.org", 1), (None, 0)])
+def test_the_registration_service_itself_records_the_welcome_email(coordinator, email, recorded):
+    from members.services import register_member_by_staff
+
+    member = register_member_by_staff(
+        name="Kay Moss",
+        email=email,
+        recorded_by=coordinator,
+        method="paper",
+        decisions={"keep_details": True, "contact": False},
+    )
+
+    welcomes = Message.objects.filter(kind="members.welcome")
+    assert welcomes.count() == recorded
+    if recorded:
+        assert (welcomes.get().about, welcomes.get().purpose) == (member, "account")
+
+
+def test_a_welcome_email_the_mail_server_could_not_take_is_tried_again_with_a_working_link(
+    coordinator_client, settings
+):
+    settings.EMAIL_BACKEND = "outbox.tests.backends.DisconnectingBackend"
+    coordinator_client.post(REGISTER, _registration())
+    start = timezone.now()
+
+    sending.send_pending(now=start)
+    message = Message.objects.get(kind="members.welcome")
+    assert message.status == Message.Status.RETRYING
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sending.send_pending(now=start + datetime.timedelta(minutes=3))
+    (email,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", email.body).group(1)
+    assert Client().get(link).status_code == 302  # the link is made as the email goes, so it works
+
+
+def test_no_welcome_email_goes_to_someone_erased_before_it_was_sent(coordinator_client, coordinator):
+    from members.privacy import erase_member
 
     coordinator_client.post(REGISTER, _registration())
-    member = Member.objects.get(user__email="joan.bright@example.org")
+    erase_member(member=Member.objects.get(user__email="joan.bright@example.org"), erased_by=coordinator)
 
-    def refused(member):
-        raise ConnectionRefusedError("mail server down")
+    sending.send_pending()
 
-    monkeypatch.setattr(emails, "send_welcome_email", refused)
-    result = send_welcome_email.apply(args=[member.pk])
-    assert result.failed() or result.status == "RETRY"
-    member.refresh_from_db()
-    assert member.welcome_email_sent_at is None
-    monkeypatch.undo()
-    assert send_welcome_email.apply(args=[member.pk]).get() == "sent"
-    assert len(mail.outbox) == 1
+    assert Message.objects.get(kind="members.welcome").status == Message.Status.SKIPPED
+    assert mail.outbox == []
 
 
 def test_duplicate_email_gets_a_field_error_and_keeps_what_was_typed(coordinator_client):

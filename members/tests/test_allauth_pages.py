@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from members.tests.factories import DEFAULT_PASSWORD
-from members.tests.html import Page, classes, text
 from members.tests.totp import activate_totp
+from nhsuk_forms.tests.html import Page, classes, text
 
 pytestmark = pytest.mark.django_db
 

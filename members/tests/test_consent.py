@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from members.consent import ContactPurpose, can_contact, contactable_members, members_needing_review
 from members.contact_lists import contact_list
-from members.emails import send_member_email
 from members.models import Channel, Consent, ConsentText, Member, User
 from members.privacy import erase_member
 from members.services import (
@@ -21,10 +20,19 @@ from members.services import (
     resume_membership,
 )
 from members.tests.factories import MemberFactory, UserFactory, give_consents
+from outbox import kinds, sending
+from outbox.models import Message
+from outbox.rendering import render_for
 
 pytestmark = pytest.mark.django_db
 
 NEWS = ContactPurpose.NEWS
+# A test kind (not an app's): the real kinds are checked across apps in tests/test_one_outbox.py.
+NEWS_KIND = "members_tests.news"
+
+
+def _build_news(message):
+    return render_for(message, "emails/test/news", {"user": message.recipient})
 
 
 @pytest.fixture
@@ -245,18 +253,34 @@ def test_a_new_respect_agreement_asks_members_to_review(reachable):
 # --- Senders ask can_contact -----------------------------------------------------------------
 
 
-def test_member_emails_go_only_when_can_contact_says_yes(reachable, tmp_path, settings):
+def test_the_outbox_sends_a_member_message_only_when_can_contact_says_yes(reachable, tmp_path, settings):
     templates = tmp_path / "emails" / "test"
     templates.mkdir(parents=True)
     (templates / "news_subject.txt").write_text("News")
     (templates / "news.txt").write_text("Hello {{ user.name }}")
     (templates / "news.html").write_text("<p>Hello {{ user.name }}</p>")
+    (templates / "news_sms.txt").write_text("News from {{ group_profile.short_name }}")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    settings.NOTIFY_API_KEY = ""
+    kinds.register(NEWS_KIND, label="Test news", build=_build_news)
 
-    assert send_member_email(member=reachable, purpose=NEWS, template_prefix="emails/test/news")
+    def news(key):
+        return sending.queue(
+            kind=NEWS_KIND,
+            about=reachable,
+            recipient=reachable.user,
+            purpose=NEWS,
+            key=key,
+            channels_wanted=["email", "sms"],
+        )
+
+    news(1)
+    assert sending.send_pending() == {Message.Status.SENT: 1, Message.Status.NO_SERVICE: 1}
     assert mail.outbox[0].subject == "News – Involvement group"
     assert mail.outbox[0].to == [reachable.user.email]
+    assert Message.objects.get(channel="sms").body_text == "News from Involvement group"
 
     record_consent(member=reachable, purpose="contact", given=False)
-    assert not send_member_email(member=reachable, purpose=NEWS, template_prefix="emails/test/news")
+    news(2)
+    assert sending.send_pending() == {Message.Status.SKIPPED: 2}
     assert len(mail.outbox) == 1

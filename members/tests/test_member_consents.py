@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.consent import can_contact, contactable_members, current_consents
 from members.models import Consent, ConsentText, Member
 from members.services import get_or_create_member, new_consent_version, publish_consent_text, record_consents
-from members.tests.html import Page, text
+from nhsuk_forms.tests.html import Page, text
 
 pytestmark = pytest.mark.django_db
 

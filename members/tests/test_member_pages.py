@@ -20,8 +20,8 @@ from members.consent import can_contact
 from members.models import ConsentText, EqualityMonitoring, Member, User
 from members.services import get_or_create_member, record_consents, save_equality_answers
 from members.tests.factories import DEFAULT_PASSWORD, UserFactory
-from members.tests.html import Page, text
 from members.tests.totp import activate_totp
+from nhsuk_forms.tests.html import Page, text
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +198,31 @@ def test_join_page_explains_the_group_and_how_data_is_used_from_the_consent_text
     assert "mental health" not in page.title.lower()
 
 
+def test_join_page_says_what_members_do_once(anonymous):
+    """The group's own words (its profile's "about", as the demo group writes it) say what members
+    do; the page adds no second version of them. With none written, the page's own words stand in."""
+    from django.apps import apps
+
+    # The group profile belongs to `involvement`, which members must not import.
+    profile, _ = apps.get_model("involvement", "GroupProfile").objects.get_or_create(pk=1)
+    profile.about = (
+        "We are women, birthing people, partners and families who have used the service.\n\n"
+        "Members help write leaflets, design surveys, sit on interview panels and tell "
+        "commissioners what matters. You choose what you take part in, and how often."
+    )
+    profile.save()
+    words = " ".join(page_of(anonymous.get(reverse("members:join"))).main()["text"].split())
+    for sentence in ["Members help write leaflets", "You choose what you take part in, and how often."]:
+        assert words.count(sentence) == 1, (sentence, words)
+    assert "look at leaflets and surveys" not in words
+
+    profile.about = ""
+    profile.save()
+    words = " ".join(page_of(anonymous.get(reverse("members:join"))).main()["text"].split())
+    assert words.count("look at leaflets and surveys before they are used") == 1
+    assert words.count("You choose what you take part in, and how often.") == 1
+
+
 def test_header_join_link_goes_to_the_join_page_and_members_get_your_involvement(anonymous, member_client, member):
     nav = {text(a): a["attrs"]["href"] for a in page_of(anonymous.get("/")).all("a", "nhsuk-header__navigation-link")}
     assert nav["Join the group"] == reverse("members:join")
@@ -222,19 +247,22 @@ def test_commissioners_do_not_land_on_a_member_dashboard(anonymous, commissioner
     assert reverse("members:dashboard") not in response["Location"]
 
 
-def test_signing_up_with_an_email_already_in_use_does_not_say_so_on_the_page(anonymous, member):
+def test_signing_up_with_an_email_already_in_use_does_not_say_so_on_the_page(
+    anonymous, member, celery_eager, django_capture_on_commit_callbacks
+):
     """Being a member of this group is sensitive, so the page never confirms an address is
     registered (allauth's enumeration prevention). The owner of the address gets an email
     saying so, with a link to reset their password; no second account is made."""
-    response = anonymous.post(
-        reverse("account_signup"),
-        {
-            "name": "Someone",
-            "email": "Member@Example.org",
-            "password1": "a-long-pass-phrase",
-            "password2": "a-long-pass-phrase",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anonymous.post(
+            reverse("account_signup"),
+            {
+                "name": "Someone",
+                "email": "Member@Example.org",
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
+        )
     assert response.status_code == 302
     assert User.objects.filter(email__iexact="member@example.org").count() == 1
     assert len(mail.outbox) == 1
@@ -547,7 +575,7 @@ def test_times_are_shown_in_london_time(member_client, active_member):
 
     Consent.objects.filter(member=active_member).update(recorded_at=dt.datetime(2025, 7, 1, 23, 30, tzinfo=dt.UTC))
     page = page_of(member_client.get(reverse("members:consents")))
-    assert "2 July 2025 at 12:30 a.m." in page.html
+    assert "2 July 2025 at 12:30am" in page.html
 
 
 # --- Query counts stay flat as the group grows ------------------------------------------------

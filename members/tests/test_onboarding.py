@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from members.consent import can_contact, current_consents
 from members.models import Consent, ConsentText, EqualityMonitoring, Member, User
-from members.tests.html import Page, text
+from nhsuk_forms.tests.html import Page, text
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def group_profile(transactional_db, django_db_serialized_rollback):
     profile.name = "Riverside Perinatal Involvement Group"
     profile.service_name = "Perinatal involvement"
     profile.about = "We are parents who have used perinatal mental health services.\n\nWe help the service improve."
-    profile.meeting_pattern = "Every other month, on the second Tuesday, 10am to 12 noon."
+    profile.meeting_pattern = "Every other month, on the second Tuesday, 10am to midday."
     profile.what_to_expect = "Children are welcome. We pay travel expenses."
     # A long address with no spaces: it must still wrap at 320px.
     profile.contact_email = "involvement.riverside-perinatal@example.nhs.uk"

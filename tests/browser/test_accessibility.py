@@ -107,6 +107,27 @@ def test_signup_page_has_no_accessibility_violations(page, portal, viewport):
     check_page(page, viewport)
 
 
+# The account pages allauth answers that anyone can reach (in the portal's words: see
+# members/tests/test_allauth_wording.py), including a confirmation link and a password link
+# that no longer work.
+ACCOUNT_PAGES = [
+    "/accounts/confirm-email/",
+    "/accounts/confirm-email/not-a-key/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/zz-not-a-token/",
+    "/accounts/password/reset/key/done/",
+    "/accounts/inactive/",
+]
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_account_pages_anyone_can_reach_have_no_accessibility_violations(page, portal, viewport):
+    for path in ACCOUNT_PAGES:
+        page.goto(f"{portal}{path}")
+        check_page(page, viewport)
+
+
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_form_with_errors_has_no_accessibility_violations(page, portal, viewport):
     open_signup_with_errors(page, portal)

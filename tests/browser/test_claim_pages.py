@@ -97,6 +97,7 @@ def test_claim_pages_have_no_accessibility_violations(page, context, portal, cla
         f"/expenses/claims/{draft.pk}/add/taxi/",
         f"/expenses/claims/{draft.pk}/items/{parking.pk}/",
         f"/expenses/claims/{draft.pk}/items/{parking.pk}/remove/",
+        f"/expenses/claims/{draft.pk}/delete/",
         "/expenses/preference/",
     ]
     for path in paths:

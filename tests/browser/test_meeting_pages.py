@@ -58,8 +58,8 @@ def meetings(group_profile):
         minutes_status=Meeting.MinutesStatus.PUBLISHED,
         minutes_published_at=timezone.now(),
     )
-    ActionFactory(meeting=past, description="Draft a page for partners", owner="Grace Obi", status="in_progress")
-    ActionFactory(meeting=past, description="Book the room", owner="Chloe Adeyemi", status="done")
+    ActionFactory(meeting=past, description="Draft a page for partners", status="in_progress")
+    ActionFactory(meeting=past, description="Book the room", staff_owned=True, status="done")
     return {"amira": amira, "beth": beth, "upcoming": upcoming, "sensitive": sensitive, "full": full, "past": past}
 
 
@@ -84,6 +84,7 @@ def test_meeting_pages_have_no_accessibility_violations(page, context, portal, m
         f"/meetings/{meetings['upcoming'].pk}/",  # registered: the joining link and the cancel buttons
         f"/meetings/{meetings['full'].pk}/",  # full: the waiting list and the needs form
         f"/meetings/{meetings['upcoming'].pk}/register/",
+        f"/meetings/{meetings['past'].pk}/",  # published minutes and actions: members only
         "/meetings/mine/",
         "/meetings/",
     ]

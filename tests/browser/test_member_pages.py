@@ -161,8 +161,8 @@ def test_member_pages_have_no_accessibility_violations(page, context, portal, ne
     assert page.get_by_role("heading", name="Meetings you signed up for").count() == 1
 
     # The account pages allauth draws in the portal layout: email addresses (its own radios),
-    # changing the password, and two-step security.
-    for path in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"):
+    # changing the password, two-step security, and entering the password again before a change.
+    for path in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/reauthenticate/"):
         visit(page, portal, path, viewport)
 
     # On a break, and the review asked for after a new version is published.

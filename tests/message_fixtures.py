@@ -1,0 +1,178 @@
+"""Realistic messages of every kind the outbox knows, made the way each app makes them.
+
+For each registered kind, ``MAKERS[kind](member)`` makes the objects a real message of that kind
+is about (with the apps' factories) and has the app queue it through its own code (its
+services or its ``messages.py``), to ``member``: an active member who consents to everything
+and chose email and text messages. The tests that check every kind (discreet words, consent at
+the moment of sending) use these, and fail for a kind that has none here: add one with the kind.
+
+Meetings and activities are given titles that must never reach a lock screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from expenses import services as expenses
+from expenses.models import Category, ExpenseClaim
+from expenses.tests.factories import FinanceApproverFactory, attended_meeting
+from meetings import messages as meeting_messages
+from meetings import services as meetings
+from meetings.models import Meeting
+from meetings.tests.factories import MeetingFactory, RegistrationFactory, contactable_member, group_profile, register
+from members.messages import welcome
+from members.models import Member
+from members.tests.factories import MemberFactory, UserFactory, give_consents
+from outbox.models import Message
+
+# Titles as a group might write them: none may show in a subject line or a text message.
+SENSITIVE_TITLE = "Experiences of birth trauma, anxiety and postnatal depression"
+PASSWORD = "a-long-and-memorable-phrase"
+
+MAKERS: dict[str, Callable[[Member], None]] = {}
+
+
+def makes(*kinds: str):
+    def register(maker: Callable[[Member], None]) -> Callable[[Member], None]:
+        for kind in kinds:
+            MAKERS[kind] = maker
+        return maker
+
+    return register
+
+
+def realistic_group() -> None:
+    """The group profile as a real group fills it in (the demo's short name, a full name that
+    says what the group is about, which only message bodies may show)."""
+    group_profile(
+        short_name="Riverside group",
+        name="Riverside Perinatal Mental Health Involvement Group",
+        contact_phone="0300 123 4567",
+        contact_email="involvement@riverside.example",
+    )
+
+
+def reachable_member(**user) -> Member:
+    """An active member who consents to everything and chose email and text messages."""
+    user = {"name": "Grace Obi", "email": "grace@example.org", **user}
+    member = MemberFactory(
+        user=UserFactory(**user),
+        active=True,
+        reachable=True,
+        payment_preference=Member.PaymentPreference.INVOLVEMENT_PAYMENTS,
+    )
+    give_consents(member)
+    return member
+
+
+def messages_to(kind: str, member: Member):
+    """The messages of ``kind`` to ``member`` (a maker may also make some to other people: the
+    member who gave up a place, an address with no account)."""
+    return Message.objects.filter(kind=kind, recipient=member.user).order_by("pk")
+
+
+# --- Expenses -------------------------------------------------------------------------------------
+
+
+def _claim_at(status: str):
+    def make(member: Member) -> None:
+        meeting = attended_meeting(member, kind=Meeting.Kind.FOCUS_GROUP, title=SENSITIVE_TITLE)
+        claim = expenses.start_or_get_claim(member=member, meeting=meeting)
+        expenses.add_item(claim=claim, category=Category.MILEAGE, miles="12")
+        expenses.submit_claim(claim=claim, declaration=True)
+        approver = FinanceApproverFactory()
+        Status = ExpenseClaim.Status
+        if status == Status.QUERIED:
+            expenses.query_claim(claim=claim, by=approver, message="Was the trip to the perinatal unit a return trip?")
+        elif status == Status.REJECTED:
+            expenses.reject_claim(claim=claim, by=approver, reason="This was an online meeting about anxiety.")
+        elif status in (Status.APPROVED, Status.PAID):
+            expenses.approve_claim(claim=claim, by=approver)
+        if status == Status.PAID:
+            expenses.mark_paid(claim=claim, by=approver, paid_on=timezone.localdate(), reference="BACS-0042")
+
+    return make
+
+
+for _status in ("submitted", "queried", "approved", "rejected", "paid"):
+    MAKERS[f"expenses.claim_{_status}"] = _claim_at(_status)
+
+
+# --- Members --------------------------------------------------------------------------------------
+
+
+@makes("members.welcome")
+def _welcome(member: Member) -> None:
+    welcome(member=member)
+
+
+@makes("members.account_email")
+def _account_emails(member: Member) -> None:
+    """Each email allauth writes: confirm a new account, "you already have an account", reset a
+    password (for an account and for an address with none), confirm an added address."""
+    email = member.user.email
+    visitor = Client()
+    signup = {"name": "Someone", "password1": PASSWORD, "password2": PASSWORD}
+    visitor.post(reverse("account_signup"), {**signup, "email": email})  # already has an account
+    visitor.post(reverse("account_reset_password"), {"email": email})
+    visitor.post(reverse("account_reset_password"), {"email": f"not.{email}"})
+    newcomer = Client()
+    newcomer.post(reverse("account_signup"), {**signup, "email": f"new.{email}"})
+    own = Client()
+    own.force_login(member.user)
+    own.post(reverse("account_email"), {"action_add": "", "email": f"second.{email}"})
+
+
+# --- Meetings -------------------------------------------------------------------------------------
+
+
+def _sensitive_meeting(**fields) -> Meeting:
+    fields.setdefault("title", SENSITIVE_TITLE)
+    return MeetingFactory(sensitive=True, **fields)
+
+
+@makes("meetings.reminder")
+def _reminder(member: Member) -> None:
+    registration = register(_sensitive_meeting(), member=member)
+    meeting_messages.queue_reminders([registration], days_before=7)
+    online = register(MeetingFactory(online=True, title=SENSITIVE_TITLE), member=member)
+    meeting_messages.queue_reminders([online], days_before=1)
+
+
+@makes("meetings.debrief")
+def _debrief(member: Member) -> None:
+    ended = timezone.now() - dt.timedelta(hours=2)
+    for sensitive in (True, False):
+        meeting = MeetingFactory(
+            starts_at=ended - dt.timedelta(hours=2), ends_at=ended, title=SENSITIVE_TITLE, is_sensitive=sensitive
+        )
+        registration = RegistrationFactory(meeting=meeting, member=member, attended=True)
+        meeting_messages.queue_debriefs([registration])
+
+
+@makes("meetings.promoted")
+def _promoted(member: Member) -> None:
+    meeting = _sensitive_meeting(capacity=1)
+    holder = register(meeting, member=contactable_member())
+    register(meeting, member=member)  # waiting
+    meetings.cancel_registration(registration=holder)
+
+
+@makes("meetings.cancelled")
+def _cancelled(member: Member) -> None:
+    meeting = _sensitive_meeting()
+    register(meeting, member=member)
+    meetings.cancel_meeting(meeting=meeting, reason="The room is no longer available.")
+
+
+@makes("meetings.changed")
+def _changed(member: Member) -> None:
+    meeting = _sensitive_meeting()
+    register(meeting, member=member)
+    later = meeting.starts_at + dt.timedelta(days=1, hours=3)
+    meetings.change_meeting(meeting=meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2))
