@@ -1,6 +1,6 @@
 """The admin pages coordinators use every week, in a real Chromium: axe-core finds nothing to fix
 (WCAG 2.2 A and AA) on the admin index and on the list and change pages for members, meetings
-(with a row in its actions table) and expense claims.
+(with a row in its actions table), expense claims and messages.
 
 What the project controls is checked: the split date and time boxes have labels, every box in an
 inline table has a name, the search-as-you-type boxes (select2, from ``autocomplete_fields``) have
@@ -52,13 +52,17 @@ def admin_records(group_profile):
     coordinator = CoordinatorFactory(email="chloe@example.org", name="Chloe Coordinator")
     member = MemberFactory(user__email="amira@example.org", user__name="Amira Khan", active=True, reachable=True)
     give_consents(member)
+    from meetings.messages import queue_reminders
+    from outbox.models import Message
+
     meeting = MeetingFactory(title="Group meeting: the new welcome leaflet")
-    register(meeting, member)
+    queue_reminders([register(meeting, member)], days_before=7, send_after_commit=False)
     ActionFactory(meeting=meeting, description="Send the leaflet draft round before the next meeting")
     claim = ExpenseClaimFactory(member=member, submitted=True)
     ExpenseItemFactory(claim=claim, with_receipt=True)
     ExpenseItemFactory(claim=claim, mileage=True)
-    return {"coordinator": coordinator, "member": member, "meeting": meeting, "claim": claim}
+    message = Message.objects.filter(recipient=member.user).first()
+    return {"coordinator": coordinator, "member": member, "meeting": meeting, "claim": claim, "message": message}
 
 
 def admin_pages(records) -> list[str]:
@@ -70,6 +74,9 @@ def admin_pages(records) -> list[str]:
         reverse("admin:meetings_meeting_change", args=[records["meeting"].pk]),
         reverse("admin:expenses_expenseclaim_changelist"),
         reverse("admin:expenses_expenseclaim_change", args=[records["claim"].pk]),
+        reverse("admin:outbox_message_changelist") + "?needs_checking=yes",
+        reverse("admin:outbox_message_changelist"),
+        reverse("admin:outbox_message_change", args=[records["message"].pk]),
     ]
 
 
