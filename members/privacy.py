@@ -18,9 +18,11 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -32,6 +34,7 @@ from outbox.sending import erase_for
 
 from .consent import current_consents
 from .models import ErasureRecord, Member, User
+from .state import user_changed
 
 ExportSection = Callable[[Member], list[dict[str, Any]] | dict[str, Any]]
 # An app's part of erasure. It may return records it touched beyond those that point at the
@@ -180,9 +183,11 @@ def member_export_json(member: Member) -> dict[str, Any]:
 
 
 def _end_sessions(user: User) -> None:
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            # Through the session engine, so a cached copy (cached_db sessions) goes too.
+            store(session_key=session.session_key).delete()
 
 
 # Relations not followed when looking for a member's records: log lines the person wrote as
@@ -316,6 +321,7 @@ def erase_member(*, member: Member, requested_by_member: bool = True, erased_by:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(name="", email=None, is_active=False, password="!erased")
+    user_changed(user.pk)  # an update() sends no signal; the account is cached for logged-in pages
     user.groups.clear()
 
     _scrub_admin_trail(records)

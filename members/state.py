@@ -12,6 +12,12 @@ for everybody. Any change to a fact replaces a token (the receivers at the botto
 `MembersConfig.ready`), so the next request in any process works the facts out again: a new
 consent text asks for a review at once, a removed role or authenticator app counts at once.
 A page then costs one cache read for them, and no query.
+
+The account itself (the user row Django's session check loads on every request) is kept the same
+way, stamped with the person's token (`cached_user`, used by members.backends), and read in the
+same cache round trip as the facts. Saving or deleting the user replaces the token, at once and
+again when the change commits, so a new password, a deactivation or a new email address counts on
+the person's next request in every process: other sessions are logged out as before.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from .models import Consent, ConsentText, Member
@@ -32,10 +39,12 @@ logger = logging.getLogger(__name__)
 EVERYONE_GENERATION_KEY = "members:facts-generation"
 PERSON_GENERATION_KEY = "members:facts-generation:{}"
 FACTS_KEY = "members:facts:{}"
+USER_KEY = "members:user:{}"
 # A safety net for a change no signal reports (a queryset update(), a bulk_create()), or one that
 # another request read just before it committed: facts are worked out again at least this often
 # (seconds) whatever the tokens say. That is one query a minute for each person using the portal.
-FACTS_TIMEOUT = 60
+# The same holds for the cached user row.
+FACTS_TIMEOUT = USER_TIMEOUT = 60
 # Tokens only need to outlive the facts they stamp; a missing token is replaced by a new one,
 # which no stored facts carry, so losing one (eviction, a Redis restart) is always safe.
 GENERATION_TIMEOUT = 24 * 60 * 60
@@ -82,10 +91,44 @@ def member_state(request) -> MemberState | None:
     return facts.member if facts else None
 
 
+def cached_user(user_id):
+    """The user with this id, or None, from the cache when the person's token still matches.
+
+    Also reads the person's facts in the same round trip and hands them to `person_facts` (on
+    the user object, used once), so that a logged-in page costs one cache read and no query.
+    """
+    user_model = get_user_model()
+    person_key = PERSON_GENERATION_KEY.format(user_id)
+    user_key = USER_KEY.format(user_id)
+    found = cache.get_many([EVERYONE_GENERATION_KEY, person_key, FACTS_KEY.format(user_id), user_key])
+    # As for the facts, the stamp is read before the database.
+    stamp = _generation(person_key, found)
+    # The field names go with the values, so that a row cached before a deploy that changes the
+    # user model is not read into the wrong fields.
+    fields = tuple(field.attname for field in user_model._meta.concrete_fields)
+    stored = found.get(user_key)
+    if stored is not None and stored[0] == stamp and stored[1] == fields:
+        user = user_model.from_db(user_model._default_manager.db, fields, stored[2])
+    else:
+        user = user_model._default_manager.filter(pk=user_id).first()
+        if user is None:
+            return None
+        # Plain values, not the model instance: a cached pickle must not depend on the class.
+        cache.set(user_key, (stamp, fields, tuple(getattr(user, name) for name in fields)), USER_TIMEOUT)
+    user._cache_found = found
+    return user
+
+
 def _cached_facts(user) -> PersonFacts:
     person_key = PERSON_GENERATION_KEY.format(user.pk)
     facts_key = FACTS_KEY.format(user.pk)
-    found = cache.get_many([EVERYONE_GENERATION_KEY, person_key, facts_key])
+    # Read along with the user this same request (cached_user), or else now. Used once only:
+    # a user object kept longer must not go on trusting an old read.
+    found = getattr(user, "_cache_found", None)
+    if found is not None:
+        del user._cache_found  # request.user is a lazy wrapper: through it, not its __dict__
+    else:
+        found = cache.get_many([EVERYONE_GENERATION_KEY, person_key, facts_key])
     # The stamp is read before the database: a change made after this replaces a token, so
     # facts stored under this stamp are not used again.
     stamp = (_generation(EVERYONE_GENERATION_KEY, found), _generation(person_key, found))
@@ -109,10 +152,10 @@ def _cached_facts(user) -> PersonFacts:
 
 
 def _generation(key: str, found: dict) -> str | None:
-    if key in found:
-        return found[key]
-    cache.add(key, secrets.token_hex(8), GENERATION_TIMEOUT)
-    return cache.get(key)
+    if key not in found:
+        cache.add(key, secrets.token_hex(8), GENERATION_TIMEOUT)
+        found[key] = cache.get(key)  # for the facts, when read along with the user
+    return found[key]
 
 
 def _work_out(user) -> PersonFacts:
@@ -181,6 +224,28 @@ def facts_changed(*, user_id: int | None = None) -> None:
         logger.exception("Could not mark cached person facts as changed (%s)", key)
 
 
+def user_changed(user_id: int) -> None:
+    """Makes the person's cached user row (and facts) be read again on their next request.
+
+    At once, and again when the transaction commits: a request elsewhere that read the old row
+    between the two (the change not yet committed) cached it under the first new token, which
+    the second replaces. The row decides who stays logged in (password, is_active), so unlike
+    the facts it may not wait for the timeout. Called for every save or delete of a user, and
+    by hand after a queryset update() of users, which sends no signal.
+    """
+    facts_changed(user_id=user_id)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: facts_changed(user_id=user_id))
+
+
+def _user_changed(sender, instance, created=False, **kwargs):
+    # Nobody can have cached a row that did not exist yet: a new user only starts the token.
+    if created:
+        facts_changed(user_id=instance.pk)
+    else:
+        user_changed(instance.pk)
+
+
 def _member_changed(sender, instance, **kwargs):
     facts_changed(user_id=instance.user_id)
 
@@ -213,6 +278,7 @@ def connect_receivers() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     for signal in (post_save, post_delete):
+        signal.connect(_user_changed, sender=get_user_model(), dispatch_uid="member-facts-user")
         signal.connect(_member_changed, sender=Member, dispatch_uid="member-facts-member")
         signal.connect(_consent_changed, sender=Consent, dispatch_uid="member-facts-consent")
         signal.connect(_authenticator_changed, sender=Authenticator, dispatch_uid="member-facts-authenticator")

@@ -356,3 +356,18 @@ def test_erasure_keeps_past_attendance_but_not_the_needs_or_mail_errors(rich_mem
     assert (message.to, message.body_text) == ("", "")
     assert message.reason == "Not sent: the person's data was erased."
     assert message.status == Message.Status.SKIPPED  # not sent again to an address that is gone
+
+
+def test_erasure_removes_the_cached_copy_of_the_members_sessions(rich_member, settings):
+    from django.core.cache import cache
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as in production
+    client = Client()
+    client.force_login(rich_member.user)
+    key = "django.contrib.sessions.cached_db" + client.session.session_key
+    assert cache.get(key) is not None
+
+    erase_member(member=rich_member)
+
+    assert cache.get(key) is None
+    assert Session.objects.count() == 0
