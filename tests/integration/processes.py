@@ -187,3 +187,20 @@ def production_env(work: Path, *, database_url: str, redis_url: str, **extra: st
         "LOG_FORMAT": "json",
         **extra,
     }
+
+
+def celery_client(name: str, url: str):
+    """A Celery app that only sends tasks to the portal's workers (through the broker at ``url``)
+    and reads their results; close it when done."""
+    from celery import Celery
+
+    app = Celery(name, set_as_current=False)
+    app.conf.update(
+        broker_url=url,
+        result_backend=url,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+    )
+    return app

@@ -30,13 +30,13 @@ import time
 
 import psycopg2
 import pytest
-from celery import Celery
 from redis import Redis
 
 from tests.integration.processes import (
     BASE_DIR,
     BIN,
     Portal,
+    celery_client,
     database_urls,
     production_env,
     recreate_database,
@@ -181,15 +181,7 @@ def portal(tmp_path_factory, mail_server):
 
 @pytest.fixture
 def client(portal):
-    app = Celery("meeting-jobs-client", set_as_current=False)
-    app.conf.update(
-        broker_url=portal.env["REDIS_URL"],
-        result_backend=portal.env["REDIS_URL"],
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        broker_connection_retry_on_startup=True,
-    )
+    app = celery_client("meeting-jobs-client", portal.env["REDIS_URL"])
     yield app
     app.close()
 

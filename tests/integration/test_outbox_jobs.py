@@ -29,13 +29,13 @@ from collections import Counter
 
 import psycopg2
 import pytest
-from celery import Celery
 from redis import Redis
 
 from tests.integration.processes import (
     BASE_DIR,
     BIN,
     Portal,
+    celery_client,
     database_urls,
     free_port,
     production_env,
@@ -180,21 +180,8 @@ def rows(portal: Portal, ids: list[int]) -> dict[int, dict]:
         connection.close()
 
 
-def client(portal: Portal) -> Celery:
-    app = Celery("outbox-jobs-client", set_as_current=False)
-    app.conf.update(
-        broker_url=portal.env["REDIS_URL"],
-        result_backend=portal.env["REDIS_URL"],
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        broker_connection_retry_on_startup=True,
-    )
-    return app
-
-
 def run_tasks(portal: Portal, *calls: tuple[str, list]) -> list:
-    app = client(portal)
+    app = celery_client("outbox-jobs-client", portal.env["REDIS_URL"])
     try:
         results = [app.send_task(name, args=args) for name, args in calls]
         deadline = time.monotonic() + TIMEOUT
@@ -306,7 +293,7 @@ def test_a_message_a_killed_worker_was_sending_is_never_sent_again_and_needs_che
             NOTIFY_BASE_URL=f"http://127.0.0.1:{hanging.port}",
             NOTIFY_TIMEOUT_SECONDS="600",
         )
-        app = client(portal)
+        app = celery_client("outbox-jobs-client", portal.env["REDIS_URL"])
         try:
             for pk in ids:
                 app.send_task("outbox.tasks.send_messages", args=[[pk]])

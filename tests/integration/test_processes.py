@@ -20,12 +20,12 @@ import re
 import time
 
 import pytest
-from celery import Celery
 from redis import Redis
 
 from tests.integration.processes import (
     BIN,
     Portal,
+    celery_client,
     database_urls,
     free_port,
     production_env,
@@ -152,15 +152,7 @@ def test_home_page_has_the_nhsuk_layout_and_hashed_static_files(portal):
 
 
 def test_a_task_round_trips_through_redis_and_the_worker(portal):
-    client = Celery("integration-client", set_as_current=False)
-    client.conf.update(
-        broker_url=portal.env["REDIS_URL"],
-        result_backend=portal.env["REDIS_URL"],
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        broker_connection_retry_on_startup=True,
-    )
+    client = celery_client("integration-client", portal.env["REDIS_URL"])
     try:
         with portal.show_output_on_failure():
             result = client.send_task("involvement.tasks.ping")
