@@ -346,10 +346,10 @@ def remove_item(*, item: ExpenseItem, by: User | None = None) -> bool:
         raise ClaimError(
             "The involvement payment follows your payment choice. To stop it, change your choice in your profile."
         )
-    if not ExpenseItem.objects.filter(pk=item.pk, claim=claim).exists():
+    deleted, _ = ExpenseItem.objects.filter(pk=item.pk, claim=claim).delete()
+    if not deleted:
         return False
-    delete_receipt_file(item)
-    ExpenseItem.objects.filter(pk=item.pk, claim=claim).delete()
+    delete_receipt_file(item)  # only once the removal commits
     _mark_prepared(claim, by)
     _recalculate(claim)
     return True

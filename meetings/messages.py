@@ -36,7 +36,8 @@ from typing import Any
 from django.utils import timezone
 
 from common.formatting import clock, long_date, short_date, time_range
-from members.consent import ContactPurpose, can_contact
+from members.consent import ContactPurpose, contactable_members
+from members.phone import format_uk_phone
 from outbox import kinds, sending
 from outbox.kinds import Attachment, Content, NoLongerNeeded
 from outbox.models import Channel, Message
@@ -144,8 +145,17 @@ class PhoneInstead:
     """Someone whose text about a meeting was not sent: a coordinator phones them instead."""
 
     name: str
-    phone: str
+    phone: str  # digits, for the tel: link
     about: list[str] = field(default_factory=list)
+
+    @property
+    def phone_shown(self) -> str:
+        return format_uk_phone(self.phone)
+
+    @property
+    def about_text(self) -> str:
+        """What they were not told, as one line: "meeting reminder, meeting cancelled"."""
+        return ", ".join(self.about).lower()
 
 
 def phone_instead(meeting: Meeting) -> list[PhoneInstead]:
@@ -158,14 +168,18 @@ def phone_instead(meeting: Meeting) -> list[PhoneInstead]:
         .select_related("recipient__member")
         .order_by("recipient__name", "recipient_id", "created_at", "pk")
     )
+    # One query for who may still be texted, rather than asking can_contact for each message.
+    reachable = set(
+        contactable_members(PURPOSE, Channel.SMS)
+        .filter(user_id__in=unsent.values("recipient_id"))
+        .values_list("user_id", flat=True)
+    )
     people: dict[int, PhoneInstead] = {}
     for message in unsent:
         user = message.recipient
-        if user is None:
+        if user is None or user.pk not in reachable:
             continue
-        member = getattr(user, "member", None)
-        if member is None or not can_contact(member, PURPOSE, Channel.SMS):
-            continue
+        member = user.member
         if user.pk not in people:
             people[user.pk] = PhoneInstead(name=str(member), phone=member.phone)
         person = people[user.pk]

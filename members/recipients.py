@@ -25,7 +25,6 @@ STAFF = "staff"
 
 class MemberRecipients:
     def may_contact(self, user, purpose: str, channel: str) -> bool:
-        user.refresh_from_db(fields=["is_active", "email", "is_staff"])
         if purpose == ACCOUNT:
             member = Member.objects.filter(user=user).only("erased_at").first()
             erased = bool(member and member.erased_at)

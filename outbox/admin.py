@@ -25,7 +25,7 @@ class NeedsCheckingFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pk__in=sending.needs_checking().values("pk"))
+            return queryset.filter(sending.needs_checking_filter())
         if self.value() == "phone":
             return sending.not_sent_for_lack_of_service(queryset)
         return queryset

@@ -58,7 +58,10 @@ def register(name: str, *, label: str, build: Callable[[Message], Content]) -> N
 
 def stored_content(message: Message) -> Content:
     """For messages whose words were fixed when they were made (account emails carry a one-off
-    link that exists only at that moment): what was stored on the row."""
+    link that exists only at that moment): what was stored on the row. Once the retention job
+    has removed those words there is nothing left to send."""
+    if message.body_removed_at is not None:
+        raise NoLongerNeeded("its words were removed after the time messages are kept.")
     return Content(subject=message.subject, text=message.body_text, html=message.body_html)
 
 

@@ -21,8 +21,9 @@ class Recipients(Protocol):
     def address(self, user, channel: str) -> str:
         """The email address or phone number to use, or "" if there is none."""
 
-    def chosen_channels(self, user) -> set[str]:
-        """The channels the person has chosen to be contacted on."""
+    def chosen_channels(self, users: list) -> dict[int, set[str]]:
+        """The channels each person has chosen to be contacted on, by user id (one query for
+        the lot: a reminder run asks about everyone due at once)."""
 
 
 _recipients: Recipients | None = None

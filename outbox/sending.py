@@ -321,18 +321,23 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 # --- For coordinators -------------------------------------------------------------------------
 
 
-def held_messages(*, now: dt.datetime | None = None) -> QuerySet[Message]:
+def held(now: dt.datetime | None = None) -> Q:
     """Messages a worker took more than the longest a send can take ago and never finished."""
     now = now or timezone.now()
-    return Message.objects.filter(status=Status.SENDING, taken_at__lt=now - channels.longest_send())
+    return Q(status=Status.SENDING, taken_at__lt=now - channels.longest_send())
+
+
+def held_messages(*, now: dt.datetime | None = None) -> QuerySet[Message]:
+    return Message.objects.filter(held(now))
+
+
+def needs_checking_filter(now: dt.datetime | None = None) -> Q:
+    """What a person should look at: held by a stopped worker, or could not be sent."""
+    return held(now) | Q(status=Status.FAILED)
 
 
 def needs_checking(*, now: dt.datetime | None = None) -> QuerySet[Message]:
-    """What a person should look at: held by a stopped worker, or could not be sent."""
-    now = now or timezone.now()
-    return Message.objects.filter(
-        Q(status=Status.SENDING, taken_at__lt=now - channels.longest_send()) | Q(status=Status.FAILED)
-    )
+    return Message.objects.filter(needs_checking_filter(now))
 
 
 def can_send_again(message: Message, *, now: dt.datetime | None = None) -> bool:

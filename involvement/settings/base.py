@@ -239,8 +239,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 15, minimum=1)
 # Where the file-based email backend (django.core.mail.backends.filebased) writes messages.
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
-# The portal's address as members reach it, for links in emails sent by background jobs
-# (which have no request to build them from). No trailing slash.
 # Text messages go through GOV.UK Notify when both are set; otherwise each text is recorded as
 # "not sent: no text message service set up" and listed for a coordinator to phone instead.
 # The template's whole body is the placeholder ((message)).
@@ -253,6 +251,8 @@ NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT_SECONDS", 20, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5, minimum=1)
 OUTBOX_KEEP_BODIES_DAYS = env_int("OUTBOX_KEEP_BODIES_DAYS", 90, minimum=1)
 
+# The portal's address as members reach it, for links in emails sent by background jobs
+# (which have no request to build them from). No trailing slash.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background jobs (Celery). With REDIS_URL, Redis is broker and result store;

@@ -12,6 +12,10 @@ from django.db import migrations
 
 MAX_ATTEMPTS = 5  # meetings' own limit before the outbox
 RETRY_BASE_DELAY = dt.timedelta(minutes=5)
+# Kinds that have one message per registration: meetings queue them with a blank key, where
+# MessageDelivery stored 0. Copying 0 as "0" would make the periodic job think each debrief
+# already sent was never sent, and send it again.
+KEYLESS = ("debrief", "cancelled")
 SKIPPED_BEFORE = "Not sent: no consent to be contacted, taking a break, or has left the group."
 
 
@@ -33,7 +37,7 @@ def outbox_fields(delivery: dict) -> dict:
     return {
         "kind": f"meetings.{delivery['kind']}",
         "about_id": delivery["registration_id"],
-        "key": str(delivery["key"]),
+        "key": "" if delivery["kind"] in KEYLESS else str(delivery["key"]),
         "channel": "email",
         "purpose": "meetings",
         "status": status,

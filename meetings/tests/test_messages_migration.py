@@ -89,6 +89,30 @@ def test_a_skip_for_want_of_consent_says_so():
     assert outbox_fields(delivery(status="skipped", sent_at=None, last_error=no_longer))["reason"] == no_longer
 
 
+@pytest.mark.parametrize("kind", ["debrief", "cancelled"])
+def test_a_message_with_one_per_registration_gets_the_blank_key_meetings_queue_it_under(kind):
+    # Under "0" the periodic job would not see a debrief already sent, and would send it again.
+    assert outbox_fields(delivery(kind=kind, key=0))["key"] == ""
+
+
+def test_a_debrief_sent_before_the_move_is_not_due_again(db):
+    from meetings import messages
+    from meetings.due import due_debriefs
+    from meetings.tests.factories import RegistrationFactory
+    from outbox.models import Message
+
+    ended = timezone.now() - dt.timedelta(hours=3)
+    registration = RegistrationFactory(
+        meeting__starts_at=ended - dt.timedelta(hours=2), meeting__ends_at=ended, status="registered"
+    )
+    assert list(due_debriefs()) == [registration]
+    fields = outbox_fields(delivery(kind="debrief", key=0, claimed_at=ended, sent_at=ended))
+    Message.objects.create(about=registration, recipient=registration.member.user, **fields)
+
+    assert list(due_debriefs()) == []
+    assert messages.queue_debriefs([registration], send_after_commit=False) == []
+
+
 # --- The whole migration, against the database ----------------------------------------------
 
 

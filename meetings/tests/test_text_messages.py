@@ -204,9 +204,28 @@ def test_without_notify_texts_are_recorded_and_listed_for_a_phone_call(no_notify
     assert "Phone these people" in html
     list_html = html[html.index('id="phone-instead"') :]
     assert "Tia Texter" in list_html and 'href="tel:07700900123"' in list_html
+    assert ">07700 900123</a>" in list_html, "shown in the groups people read a number in"
     assert "Wren Waiting" in list_html and 'href="tel:07700900456"' in list_html
     assert "meeting reminder" in list_html
     assert "a place has come up" in list_html
+
+
+def test_the_phone_list_costs_the_same_queries_however_many_people_are_on_it(
+    no_notify, django_assert_max_num_queries
+):
+    meeting = MeetingFactory(starts_at=STARTS, capacity=40)
+    register(meeting, texting_member())
+    with time_machine.travel(WEEK_BEFORE, tick=False):
+        send_due_reminders.apply()
+    with django_assert_max_num_queries(10) as few:
+        assert len(messages.phone_instead(meeting)) == 1
+
+    for _ in range(6):
+        register(meeting, texting_member())
+    with time_machine.travel(WEEK_BEFORE, tick=False):
+        send_due_reminders.apply()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(messages.phone_instead(meeting)) == 7
 
 
 def test_the_phone_list_shows_only_this_meetings_people(no_notify, coordinator_client):

@@ -325,3 +325,19 @@ def test_an_account_emails_one_off_link_is_not_kept_once_sent(hook, person):
     assert "key-123" in mail.outbox[0].body
     assert "key-123" not in message.body_text + message.body_html
     assert message.subject == "Set your password"
+
+
+def test_send_again_never_sends_a_prepared_email_whose_words_were_removed(hook, person, settings, coordinator):
+    from outbox import kinds
+
+    settings.EMAIL_BACKEND = "outbox.tests.backends.RefusingBackend"
+    kinds.register_prepared("outbox_tests.account", label="Test account email")
+    content = kinds.Content(subject="Set your password", text="https://example.org/reset/key-123")
+    sending.queue_prepared(kind="outbox_tests.account", recipient=person, to=person.email, content=content)
+    sending.send_pending()  # refused: kept as failed
+    sending.remove_old_bodies(now=timezone.now() + dt.timedelta(days=100))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert sending.send_again(Message.objects.get(), by=coordinator) == Status.SKIPPED
+    assert mail.outbox == []
+    assert "words were removed" in Message.objects.get().reason
