@@ -98,9 +98,7 @@ def can_contact(member: Member, purpose: ContactPurpose | str, channel: Channel 
         return False
     if channel == Channel.POST and not member.postal_address:
         return False
-    return has_consent(member, ConsentText.Purpose.KEEP_DETAILS) and has_consent(
-        member, ConsentText.Purpose.CONTACT
-    )
+    return has_consent(member, ConsentText.Purpose.KEEP_DETAILS) and has_consent(member, ConsentText.Purpose.CONTACT)
 
 
 def latest_consent_given(purpose: str) -> Subquery:

@@ -31,6 +31,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+
 def _cell(member: Member, key: str) -> str:
     match key:
         case "name":

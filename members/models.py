@@ -388,9 +388,7 @@ class EqualityMonitoring(models.Model):
     key = models.UUIDField(unique=True, editable=False)
     age_band = models.CharField(max_length=12, choices=AgeBand.choices, blank=True)
     ethnicity = models.CharField(max_length=12, choices=Ethnicity.choices, blank=True)
-    disability = models.CharField(
-        "disability or long-term condition", max_length=12, choices=YesNo.choices, blank=True
-    )
+    disability = models.CharField("disability or long-term condition", max_length=12, choices=YesNo.choices, blank=True)
     sexual_orientation = models.CharField(max_length=12, choices=SexualOrientation.choices, blank=True)
     religion = models.CharField(max_length=12, choices=Religion.choices, blank=True)
     gender_same_as_birth = models.CharField(

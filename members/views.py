@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .access import member_required
 from .consent import current_consents, current_texts
+from .dashboard import entries_for
 from .forms import (
     EQUALITY_QUESTIONS,
     AboutForm,
@@ -164,7 +165,12 @@ def dashboard(request):
     return render(
         request,
         "members/dashboard.html",
-        {"member": member, "tasks": tasks, "next_url": _next_onboarding_url(member)},
+        {
+            "member": member,
+            "tasks": tasks,
+            "next_url": _next_onboarding_url(member),
+            "entries": entries_for(member) if member.onboarding_done else [],
+        },
     )
 
 

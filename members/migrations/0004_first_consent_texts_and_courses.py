@@ -76,9 +76,7 @@ def create(apps, schema_editor):
     TrainingCourse = apps.get_model("members", "TrainingCourse")
     now = timezone.now()
     for text in TEXTS:
-        ConsentText.objects.get_or_create(
-            purpose=text["purpose"], version=1, defaults={**text, "published_at": now}
-        )
+        ConsentText.objects.get_or_create(purpose=text["purpose"], version=1, defaults={**text, "published_at": now})
     for name, description in COURSES:
         TrainingCourse.objects.get_or_create(name=name, defaults={"description": description})
 

@@ -16,4 +16,3 @@ def member_record(member):
 @pytest.fixture
 def other_member_record(other_member):
     return get_or_create_member(other_member)
-

@@ -12,8 +12,6 @@ BEFORE = [("members", "0007_equality_answers_without_member_link")]
 AFTER = [("members", "0009_remove_member_welcome_email_sent_at")]
 
 
-
-
 @pytest.fixture
 def old_apps(migrator):
     return migrator.to(BEFORE)
