@@ -43,5 +43,4 @@ def test_the_key_does_not_hold_the_address():
     key = client_key(request_from("203.0.113.7"), scope="feedback")
 
     assert "203.0.113.7" not in key
-    assert "203" not in key.split(":")[0] or len(key) == 32
     assert key != client_key(request_from("203.0.113.8"), scope="feedback")
