@@ -8,12 +8,16 @@ sees, are the caller's ``UploadRules``; the checks are the same for all:
   at the limit too (a stated size can be wrong).
 * **Content, not name**: the first bytes must be a JPEG (``FF D8 FF``), PNG (``89 50 4E 47…``),
   PDF (``%PDF-``) or HEIC/HEIF photo (an ISO-BMFF ``ftyp`` box at offset 4 with brand ``heic``,
-  ``heix``, ``mif1``…), and one of ``rules.allowed``. A web page or a program renamed ``.pdf``
-  is refused; the name and the browser's content type are ignored.
+  ``heix``, ``mif1``…), MP3 audio (an ``ID3`` tag or an MPEG audio frame), M4A audio (``ftyp``
+  brand ``M4A``), WAV (``RIFF…WAVE``) or Ogg audio (``OggS``); or the whole file must be a Word
+  document (a zip holding ``[Content_Types].xml`` and ``word/document.xml``, with no macros);
+  and the kind must be one of ``rules.allowed``. A web page or a program renamed ``.pdf`` is
+  refused; the name and the browser's content type are ignored.
 * **Photos are re-encoded** with Pillow, so what is stored has no EXIF (camera, time, **location**)
   or other metadata; the EXIF orientation is applied first so the photo stays upright. HEIC
   photos (iPhones) are decoded with pillow-heif and stored as JPEG, which anyone can open.
-* **PDFs are stored as sent** after the content check; serve them only as attachments.
+* **PDFs, Word documents and audio are stored as sent** after the content check; serve PDFs and
+  Word documents only as attachments (audio may play in the page: it cannot run script).
 * The display name keeps the person's own file name, without any path or control characters,
   and with the extension of what the file really is.
 """
@@ -33,13 +37,30 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 PDF = "application/pdf"
 HEIC = "image/heic"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MP3 = "audio/mpeg"
+M4A = "audio/mp4"
+WAV = "audio/wav"
+OGG = "audio/ogg"
 
 PHOTOS = frozenset({JPEG, PNG, HEIC})
+AUDIO = frozenset({MP3, M4A, WAV, OGG})
 # What a checked upload is stored as (HEIC becomes JPEG), with its extension.
-EXTENSIONS = {JPEG: ".jpg", PNG: ".png", PDF: ".pdf"}
+EXTENSIONS = {
+    JPEG: ".jpg",
+    PNG: ".png",
+    PDF: ".pdf",
+    DOCX: ".docx",
+    MP3: ".mp3",
+    M4A: ".m4a",
+    WAV: ".wav",
+    OGG: ".ogg",
+}
 STORED_TYPES = frozenset(EXTENSIONS)
 # The brands of HEIF files phones write (heic/heix: HEVC stills; mif1/msf1: generic HEIF).
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
+# AAC audio in an MP4 box (iPhone voice memos, iTunes): not video brands such as isom/mp42.
+M4A_BRANDS = {b"M4A ", b"M4B "}
 # Pillow's own limit is ~89 million pixels; nothing people upload here needs more than this.
 MAX_PIXELS = 50_000_000
 
@@ -88,7 +109,10 @@ def too_big_message(rules: UploadRules, size: int | None = None) -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """The type the first bytes say the file is (one of JPEG, PNG, PDF, HEIC), or None."""
+    """The type the first bytes say the file is (JPEG, PNG, PDF, HEIC or audio), or None.
+
+    Word documents are zips, which the first bytes cannot tell apart from any other zip:
+    `sniff_document` looks inside."""
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -97,6 +121,33 @@ def sniff(head: bytes) -> str | None:
         return PDF
     if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
         return HEIC
+    if head[4:8] == b"ftyp" and head[8:12] in M4A_BRANDS:
+        return M4A
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] in (0xFB, 0xF3, 0xF2)):
+        return MP3
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return WAV
+    if head.startswith(b"OggS"):
+        return OGG
+    return None
+
+
+def sniff_document(content: bytes) -> str | None:
+    """DOCX if the bytes are a Word document: a readable zip with the parts every .docx has,
+    and no macros (a .docm renamed .docx is refused). None for anything else."""
+    import zipfile
+
+    if not content.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if {"[Content_Types].xml", "word/document.xml"} <= names and not any(
+        name.lower().endswith("vbaproject.bin") for name in names
+    ):
+        return DOCX
     return None
 
 
@@ -168,7 +219,7 @@ def check_upload(file, rules: UploadRules) -> CheckedUpload:
     content = _read_capped(file, rules)
     if not content:
         raise ValidationError(rules.empty, code="empty")
-    kind = sniff(content[:32])
+    kind = sniff(content[:32]) or sniff_document(content)
     if kind is None or kind not in rules.allowed:
         raise ValidationError(rules.wrong_type, code="type")
     if kind in PHOTOS:

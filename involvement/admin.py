@@ -19,6 +19,10 @@ class GroupProfileAdmin(admin.ModelAdmin):
         ("About the group", {"fields": ["about", "meeting_pattern", "uk_nation", "what_to_expect"]}),
         ("Contact details", {"fields": ["contact_email", "contact_phone", "contact_hours", "postal_address"]}),
         ("Meeting messages", {"fields": ["reminder_offset_days", "debrief_delay_minutes"]}),
+        (
+            "Resource library",
+            {"fields": ["resource_review_months", "reading_age_target", "easy_read_reading_age_target"]},
+        ),
         ("Safety", {"fields": ["quick_exit_url"]}),
     ]
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from members.roles import is_coordinator, requires_mfa
+from members.roles import is_commissioner, is_coordinator, requires_mfa
 from members.state import member_state, person_facts
 
 from .models import cached_profile_and_signposts
@@ -19,12 +19,22 @@ class NavItem:
 
 def _navigation(request) -> list[NavItem]:
     user = request.user
-    items: list[tuple[str, str]] = [("Home", reverse("home")), ("Meetings", reverse("meetings:upcoming"))]
+    items: list[tuple[str, str]] = [
+        ("Home", reverse("home")),
+        ("Meetings", reverse("meetings:upcoming")),
+        ("Library", reverse("library:home")),
+    ]
     if user.is_authenticated:
         person_facts(request)  # the role checks below then read the cached groups, not the database
         if is_coordinator(user):
             items.append(("Admin", reverse("admin:index")))
             items.append(("Meetings (staff)", reverse("meetings_staff:meeting_list")))
+        if is_coordinator(user) or is_commissioner(user):
+            # Coordinators see full results there; commissioners the summaries with small numbers hidden.
+            items.append(("Survey results", reverse("surveys_staff:list")))
+        if member_state(request) or is_coordinator(user):
+            # The feed itself turns away members still joining or taking a break (discussions.access).
+            items.append(("Group feed", reverse("discussions:feed")))
         if member_state(request):
             items.append(("Your involvement", reverse("members:dashboard")))
             items.append(("Expenses", reverse("expenses:claims")))

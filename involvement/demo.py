@@ -156,6 +156,18 @@ def seed_group() -> list[DemoLogin]:
 
     seed_expenses()
 
+    from surveys.demo import seed_surveys
+
+    seed_surveys()
+
+    from library.demo import seed_library
+
+    seed_library()
+
+    from discussions.demo import seed_discussions
+
+    seed_discussions()
+
     return [
         DemoLogin("member", DEMO_MEMBERS[0][0], DEMO_PASSWORD, needs_code=False),
         DemoLogin("coordinator", coordinator.email, DEMO_PASSWORD, needs_code=True),

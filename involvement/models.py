@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-PROFILE_CACHE_KEY = "involvement:group-profile:v2"
+# The version changes with the profile's fields, so a copy cached before a migration is not used.
+PROFILE_CACHE_KEY = "involvement:group-profile:v3"
 
 
 def validate_day_offsets(value: str) -> None:
@@ -100,6 +101,23 @@ class GroupProfile(models.Model):
     quick_exit_url = models.URLField(
         default="https://www.bbc.co.uk/weather",
         help_text="Where 'Leave this page quickly' goes. Choose a neutral, everyday website.",
+    )
+    resource_review_months = models.PositiveSmallIntegerField(
+        "review library resources every this many months",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text="Publishing a resource sets its next review this far ahead (at most 3 years).",
+    )
+    reading_age_target = models.PositiveSmallIntegerField(
+        "reading age to aim for",
+        default=9,
+        validators=[MinValueValidator(5), MaxValueValidator(18)],
+        help_text="Staff see a warning when a resource reads above this age. The NHS aims for 9.",
+    )
+    easy_read_reading_age_target = models.PositiveSmallIntegerField(
+        "reading age to aim for in Easy Read",
+        default=7,
+        validators=[MinValueValidator(5), MaxValueValidator(18)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,7 +7,7 @@ post_migrate (idempotent) rather than inside a migration.
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 
-COORDINATOR_APPS = ("outbox", "members", "meetings", "library", "surveys", "expenses", "involvement")
+COORDINATOR_APPS = ("outbox", "members", "meetings", "library", "surveys", "discussions", "expenses", "involvement")
 
 
 def grant_coordinator_permissions(**kwargs) -> None:

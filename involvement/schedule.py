@@ -41,9 +41,35 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},  # a run still queued when the next is due is dropped
     },
+    # Library: the one reminder before a review deadline (hourly), and on Monday mornings the
+    # resources due for review are marked and listed for coordinators (once a week: the outbox
+    # key is the week). Both are safe to run twice.
+    "send-library-review-reminders": {
+        "task": "library.tasks.send_review_reminders",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 3000},
+    },
+    "send-library-review-due-notices": {
+        "task": "library.tasks.send_review_due_notices",
+        "schedule": crontab(day_of_week=1, hour=8, minute=0),
+    },
     "send-meeting-debriefs": {
         "task": "meetings.tasks.send_due_debriefs",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},  # a run still queued when the next is due is dropped
+    },
+    # Surveys: re-writes the anonymous responses sent before today as new rows in random order,
+    # so neither row order nor transaction ids tie them to who answered (surveys/anonymity.py,
+    # docs/decisions/0012). Safe to run twice; a missed night is caught up by the next.
+    "rewrite-anonymous-survey-responses": {
+        "task": "surveys.tasks.rewrite_anonymous_survey_responses",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # The group feed: daily and weekly digests for the last finished day and week (see
+    # discussions/tasks.py). Hourly, and safe to run again: each member gets one per period.
+    "send-discussion-digests": {
+        "task": "discussions.tasks.send_digests",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 3000},
     },
 }

@@ -19,8 +19,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/meetings/", include("meetings.staff_urls")),
     path("meetings/", include("meetings.urls")),
+    path("staff/surveys/", include("surveys.staff_urls")),
+    path("surveys/", include("surveys.urls")),
+    path("staff/discussions/", include("discussions.staff_urls")),
+    path("discussions/", include("discussions.urls")),
     path("expenses/", include("expenses.receipt_urls")),
     path("expenses/", include("expenses.urls")),
+    path("library/", include("library.urls")),
 ]
 
 handler400 = "involvement.errors.bad_request"

@@ -29,6 +29,8 @@ from members.messages import welcome
 from members.models import Member
 from members.tests.factories import MemberFactory, UserFactory, give_consents
 from outbox.models import Message
+from surveys import services as surveys
+from surveys.tests.factories import partners_survey
 
 # Titles as a group might write them: none may show in a subject line or a text message.
 SENSITIVE_TITLE = "Experiences of birth trauma, anxiety and postnatal depression"
@@ -176,3 +178,155 @@ def _changed(member: Member) -> None:
     register(meeting, member=member)
     later = meeting.starts_at + dt.timedelta(days=1, hours=3)
     meetings.change_meeting(meeting=meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2))
+
+
+# --- Surveys --------------------------------------------------------------------------------------
+
+
+def _survey_about_something_painful():
+    return partners_survey(title=SENSITIVE_TITLE)["survey"]
+
+
+@makes("surveys.invitation")
+def _survey_invitation(member: Member) -> None:
+    surveys.invite_members(survey=_survey_about_something_painful(), members=[member])
+
+
+@makes("surveys.reminder")
+def _survey_reminder(member: Member) -> None:
+    survey = _survey_about_something_painful()
+    surveys.invite_members(survey=survey, members=[member])
+    surveys.send_reminders(survey=survey)
+
+
+# --- Discussions ----------------------------------------------------------------------------------
+
+
+def _discussion_writer() -> Member:
+    from discussions.tests.factories import feed_member
+
+    return feed_member(UserFactory(name="Beth Jones", email="beth@example.org"))
+
+
+@makes("discussions.new_post")
+def _new_post(member: Member) -> None:
+    from discussions import services as discussions
+
+    discussions.save_alerts(user=member.user, new_posts="immediately", replies="never", team="never")
+    writer = _discussion_writer()
+    discussions.start_post(user=writer.user, member=writer, kind="story", title=SENSITIVE_TITLE, body=SENSITIVE_TITLE)
+
+
+@makes("discussions.reply")
+def _discussion_reply(member: Member) -> None:
+    from discussions import services as discussions
+    from discussions.tests.factories import PostFactory
+
+    thread = PostFactory(author=member.user, title=SENSITIVE_TITLE)
+    writer = _discussion_writer()
+    discussions.reply_to(thread=thread, user=writer.user, member=writer, body=SENSITIVE_TITLE)
+
+
+@makes("discussions.team_message")
+def _team_message(member: Member) -> None:
+    from discussions import services as discussions
+    from discussions.tests.factories import CoordinatorFactory
+
+    conversation = discussions.ask_the_team(user=member.user, subject=SENSITIVE_TITLE, body=SENSITIVE_TITLE)
+    discussions.write_message(conversation=conversation, user=CoordinatorFactory(), body=SENSITIVE_TITLE)
+
+
+@makes("discussions.digest")
+def _digest(member: Member) -> None:
+    from discussions import services as discussions
+    from discussions.alerts import last_finished_periods, period_window
+    from discussions.messages import queue_digests
+    from discussions.tests.factories import PostFactory, ReplyFactory
+
+    discussions.save_alerts(user=member.user, new_posts="daily", replies="daily", team="never")
+    frequency, start = last_finished_periods()[0]
+    during = period_window(frequency, start)[0] + dt.timedelta(hours=10)
+    PostFactory(title=SENSITIVE_TITLE, published_at=during)
+    mine = PostFactory(title=SENSITIVE_TITLE, author=member.user, published_at=during)
+    ReplyFactory(thread=mine, published_at=during)
+    queue_digests(frequency=frequency, start=start)
+
+
+@makes("discussions.safeguarding")
+def _safeguarding(member: Member) -> None:
+    from discussions import services as discussions
+    from discussions.tests.factories import CoordinatorFactory, safeguarding_phrases
+
+    CoordinatorFactory()
+    safeguarding_phrases("end it all")
+    discussions.start_post(
+        user=member.user, member=member, kind="discussion", title=SENSITIVE_TITLE, body="I want to end it all."
+    )
+
+
+@makes("discussions.team_question")
+def _team_question(member: Member) -> None:
+    from discussions import services as discussions
+    from discussions.tests.factories import CoordinatorFactory
+
+    CoordinatorFactory()
+    discussions.ask_the_team(user=member.user, subject=SENSITIVE_TITLE, body=SENSITIVE_TITLE)
+
+
+# --- Library ----------------------------------------------------------------------------------------
+
+
+def _draft_for_review(member: Member, **round_fields):
+    """A draft with a painful title in a review round the member is invited to."""
+    from library import services as library
+    from library.tests.factories import resource
+
+    draft = resource(title=SENSITIVE_TITLE)
+    return library.start_review_round(
+        resource=draft,
+        questions=["Is the language clear and kind?", "Could anything upset someone who has been through this?"],
+        deadline=round_fields.get("deadline", timezone.now() + dt.timedelta(days=10)),
+        members=[member],
+    )
+
+
+@makes("library.review_invitation")
+def _review_invitation(member: Member) -> None:
+    _draft_for_review(member)
+
+
+@makes("library.review_reminder")
+def _review_reminder(member: Member) -> None:
+    from library import messages as library_messages
+
+    round_ = _draft_for_review(member, deadline=timezone.now() + dt.timedelta(days=1))
+    library_messages.queue_reminders(round_.invitations.all())
+
+
+@makes("library.feedback_answered")
+def _feedback_answered(member: Member) -> None:
+    from library import services as library
+
+    round_ = _draft_for_review(member)
+    point = library.submit_feedback(
+        invitation=round_.invitations.get(), ratings={1: "mostly"}, overall="The part about trauma upset me."
+    )[0]
+    library.respond_to_feedback(
+        feedback=point, response="changed", reason="We moved the trauma section further down.", by=None
+    )
+
+
+@makes("library.review_due")
+def _review_due(member: Member) -> None:
+    from library import messages as library_messages
+    from library import services as library
+    from library.models import Resource
+    from library.tests.factories import resource
+    from members.tests.factories import CoordinatorFactory
+
+    CoordinatorFactory()
+    overdue = resource(title=SENSITIVE_TITLE)
+    library.move_resource(resource=overdue, to=Resource.Status.APPROVED)
+    library.publish_resource(resource=overdue)
+    Resource.objects.filter(pk=overdue.pk).update(review_due_on=timezone.localdate() - dt.timedelta(days=3))
+    library_messages.queue_review_due_notices()

@@ -89,3 +89,54 @@ def heic_bytes(*, gps: bool = False) -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def docx_bytes(*, macros: bool = False) -> bytes:
+    """A minimal real Word document (.docx): a zip with the parts Word writes; ``macros=True``
+    adds a VBA project, as a .docm renamed .docx would have."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>Feeling low after having a baby</w:t></w:r></w:p></w:body></w:document>",
+        )
+        if macros:
+            archive.writestr("word/vbaProject.bin", b"\x00" * 64)
+    return buffer.getvalue()
+
+
+def zip_bytes() -> bytes:
+    """A zip that is not a Word document."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "not a document")
+    return buffer.getvalue()
+
+
+def mp3_bytes() -> bytes:
+    """The start of an MP3 file: an ID3 tag, then an MPEG audio frame header."""
+    return b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + b"\x00" * 400
+
+
+def wav_bytes() -> bytes:
+    """A real, short WAV file (silence)."""
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(b"\x00\x00" * 800)
+    return buffer.getvalue()

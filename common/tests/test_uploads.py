@@ -10,8 +10,32 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from PIL import Image
 
-from common.tests.files import heic_bytes, jpeg_bytes, pdf_bytes, png_bytes, upload
-from common.uploads import HEIC, JPEG, PDF, PNG, UploadRules, check_upload, sniff
+from common.tests.files import (
+    docx_bytes,
+    heic_bytes,
+    jpeg_bytes,
+    mp3_bytes,
+    pdf_bytes,
+    png_bytes,
+    upload,
+    wav_bytes,
+    zip_bytes,
+)
+from common.uploads import (
+    DOCX,
+    EXTENSIONS,
+    HEIC,
+    JPEG,
+    M4A,
+    MP3,
+    OGG,
+    PDF,
+    PNG,
+    WAV,
+    UploadRules,
+    check_upload,
+    sniff,
+)
 
 GPS_IFD = 0x8825
 
@@ -148,3 +172,54 @@ def test_a_display_name_cannot_carry_a_path_or_control_characters():
     assert checked.name == "passwd.pdf"
     nameless = check_upload(upload("...pdf", pdf_bytes(), "application/pdf"), RULES)
     assert nameless.name == "file.pdf"
+
+
+# --- Library files: Word documents and audio --------------------------------------------------
+
+DOCUMENTS = UploadRules(
+    allowed={PDF, DOCX, MP3, M4A, WAV, OGG}, max_bytes=1024 * 1024, wrong_type="Choose a PDF, Word document or audio."
+)
+
+
+def test_a_word_document_is_told_by_what_is_inside_the_zip():
+    checked = check_upload(upload("Leaflet draft v3.DOCX", docx_bytes(), "application/octet-stream"), DOCUMENTS)
+    assert (checked.content_type, checked.name) == (DOCX, "Leaflet draft v3.docx")
+    assert checked.content == docx_bytes()
+
+
+@pytest.mark.parametrize("content", [zip_bytes(), docx_bytes(macros=True), b"PK\x03\x04" + b"\x00" * 100])
+def test_a_zip_a_macro_document_or_a_broken_zip_is_not_a_word_document(content):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("leaflet.docx", content, DOCX), DOCUMENTS)
+    assert error.value.messages == [DOCUMENTS.wrong_type]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [("reading.mp3", mp3_bytes(), MP3), ("reading.wav", wav_bytes(), WAV)],
+)
+def test_audio_is_kept_as_sent_with_the_right_extension(name, content, kind):
+    checked = check_upload(upload(name.replace(".", "-") + ".bin", content, "application/octet-stream"), DOCUMENTS)
+    assert checked.content_type == kind
+    assert checked.name.endswith(EXTENSIONS[kind])
+    assert checked.content == content
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"ID3\x03\x00", MP3),
+        (b"\xff\xfb\x90\x64", MP3),
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", WAV),
+        (b"OggS\x00\x02", OGG),
+        (b"\x00\x00\x00\x20ftypM4A \x00\x00", M4A),
+        (b"RIFF\x24\x08\x00\x00AVI LIST", None),  # a video
+    ],
+)
+def test_audio_types_are_told_by_their_first_bytes(head, kind):
+    assert sniff(head) == kind
+
+
+def test_photos_only_rules_still_refuse_a_word_document():
+    with pytest.raises(ValidationError):
+        check_upload(upload("a.docx", docx_bytes(), DOCX), PHOTOS_ONLY)

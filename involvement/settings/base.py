@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "meetings",
     "library",
     "surveys",
+    "discussions",
     "expenses",
     "involvement",
 ]
@@ -217,6 +218,8 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest receipt a member may upload, in bytes. Default: 10 MB.
 RECEIPT_MAX_BYTES = env_int("RECEIPT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Files attached to library resources (PDF, Word, images, audio).
+LIBRARY_FILE_MAX_BYTES = env_int("LIBRARY_FILE_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 # With separation of duties on, nobody approves or marks paid a claim they prepared, and only
 # finance approvers approve; off, coordinators may approve too (a very small group).
 EXPENSES_SEPARATION_OF_DUTIES = env_bool("EXPENSES_SEPARATION_OF_DUTIES", True)

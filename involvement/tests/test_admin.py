@@ -24,6 +24,9 @@ def test_coordinator_edits_the_group_profile_and_the_footer_follows(coordinator_
         "reminder_offset_days": "7,2",
         "debrief_delay_minutes": "90",
         "quick_exit_url": "www.bbc.co.uk/weather",
+        "resource_review_months": "24",
+        "reading_age_target": "9",
+        "easy_read_reading_age_target": "7",
     }
     response = coordinator_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

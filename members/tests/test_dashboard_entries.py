@@ -15,8 +15,8 @@ def registered_entry():
     def build(member):
         return [
             DashboardEntry(
-                title="Drafts to review",
-                url="/library/review/",
+                title="A registered entry",
+                url="/somewhere/",
                 description="Read and comment.",
                 highlight=f"2 for {member.user.name}",
             )
@@ -34,14 +34,15 @@ def test_a_registered_entry_shows_on_the_dashboard_of_a_member_who_has_joined(me
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<a href="/library/review/">Drafts to review</a>' in html
+    assert '<a href="/somewhere/">A registered entry</a>' in html
     assert f"2 for {member.name}" in html
 
 
 def test_registering_the_same_function_twice_shows_it_once(member, registered_entry):
     register_dashboard_entries(registered_entry)
 
-    assert [entry.title for entry in dashboard.entries_for(MemberFactory(user=member))].count("Drafts to review") == 1
+    entries = dashboard.entries_for(MemberFactory(user=member))
+    assert [entry.title for entry in entries].count("A registered entry") == 1
 
 
 def test_entries_come_in_their_order():

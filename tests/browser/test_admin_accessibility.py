@@ -62,7 +62,61 @@ def admin_records(group_profile):
     ExpenseItemFactory(claim=claim, with_receipt=True)
     ExpenseItemFactory(claim=claim, mileage=True)
     message = Message.objects.filter(recipient=member.user).first()
-    return {"coordinator": coordinator, "member": member, "meeting": meeting, "claim": claim, "message": message}
+    from discussions import services as discussions
+
+    post = discussions.start_post(
+        user=member.user, member=member, kind="question", title="Car parking at the hospital", body="Is it free?"
+    )
+    discussions.report_post(post=post, user=coordinator, reason="spam")
+    discussions.approve_post(post=post, by=coordinator, note="Fine to keep.")
+    conversation = discussions.ask_the_team(user=member.user, subject="A question about expenses", body="Hello")
+    from surveys.tests.factories import partners_survey
+
+    survey = partners_survey(title="Your experience of the service")
+    library = _library_records(member)
+    return {
+        "library": library,
+        "coordinator": coordinator,
+        "member": member,
+        "meeting": meeting,
+        "claim": claim,
+        "message": message,
+        "post": post,
+        "conversation": conversation,
+        "survey": survey,
+    }
+
+
+def _library_records(member) -> dict:
+    """A published leaflet with a source, a credit and a reading age above the target, reader
+    feedback, and a review round with a point to answer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from library import services as library
+    from library.models import Source
+    from library.tests.factories import credit, publish, resource
+
+    leaflet = resource(
+        title="Feeling low after having a baby",
+        body="Comprehensive multidisciplinary perinatal assessment facilitates individualised intervention. " * 8,
+    )
+    Source.objects.create(resource=leaflet, title="CG192", publisher="NICE", url="https://www.nice.org.uk/guidance/cg192")
+    credit(leaflet, member, named=True, credited_as="Amira")
+    publish(leaflet)
+    library.give_reader_feedback(resource=leaflet, useful="partly", missing="The number to call at night.")
+    round_ = library.start_review_round(
+        resource=resource(title="Bonding with your baby"),
+        questions=["Is the language clear and kind?", "Is anything missing?"],
+        deadline=timezone.now() + dt.timedelta(days=7),
+        members=[member],
+    )
+    library.submit_feedback(
+        invitation=round_.invitations.get(), ratings={1: "mostly"}, quote="That is normal", comment="Say 'common'."
+    )
+    library.suggest_resource(by=member.user, kind="write", title="A leaflet for grandparents")
+    return {"resource": leaflet, "round": round_}
 
 
 def admin_pages(records) -> list[str]:
@@ -77,6 +131,26 @@ def admin_pages(records) -> list[str]:
         reverse("admin:outbox_message_changelist") + "?needs_checking=yes",
         reverse("admin:outbox_message_changelist"),
         reverse("admin:outbox_message_change", args=[records["message"].pk]),
+        reverse("admin:discussions_post_changelist") + "?needs=held",
+        reverse("admin:discussions_post_change", args=[records["post"].pk]),
+        reverse("admin:discussions_report_changelist"),
+        reverse("admin:discussions_moderationaction_changelist"),
+        reverse("admin:discussions_discussionsettings_change", args=[1]),
+        reverse("admin:discussions_conversation_changelist"),
+        reverse("admin:discussions_conversation_change", args=[records["conversation"].pk]),
+        reverse("admin:surveys_survey_changelist"),
+        reverse("admin:surveys_survey_change", args=[records["survey"]["survey"].pk]),
+        reverse("admin:surveys_section_change", args=[records["survey"]["sections"][2].pk]),
+        reverse("admin:surveys_question_change", args=[records["survey"]["helped"].pk]),
+        reverse("admin:library_resource_changelist"),
+        reverse("admin:library_resource_changelist") + "?review=due",
+        reverse("admin:library_resource_change", args=[records["library"]["resource"].pk]),
+        reverse("admin:library_resource_add"),
+        reverse("admin:library_reviewround_changelist"),
+        reverse("admin:library_reviewround_add"),
+        reverse("admin:library_reviewround_change", args=[records["library"]["round"].pk]),
+        reverse("admin:library_suggestion_changelist"),
+        reverse("admin:library_readerfeedback_changelist"),
     ]
 
 

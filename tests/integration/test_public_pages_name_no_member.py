@@ -9,9 +9,11 @@ within the site. It fails if any member's name, email address or phone number ap
 response (body or headers).
 
 The data is the demo group (``seed_demo``, once for the module: members at every stage, two
-years of meetings with minutes, claims) plus members made here whose names a coordinator typed
-into published minutes and an action: that is fine for members, who see them (checked too, so
-the walk is known to look where the names are), and must never reach anyone else.
+years of meetings with minutes, claims, the resource library) plus members made here whose names
+a coordinator typed into published minutes and an action: that is fine for members, who see them
+(checked too, so the walk is known to look where the names are), and must never reach anyone else.
+The library adds reviewers of a published resource and of a draft (with feedback), and a member
+credited by the name she chose: only that chosen name may show, never her own.
 
 A new URL whose parameter this test cannot fill makes it fail: add the parameter to
 ``path_values`` so the new page is walked too. It starts no processes, so it is not marked
@@ -37,6 +39,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from expenses.models import Category, ExpenseClaim, ExpenseItem
 from expenses.tests.factories import ExpenseClaimFactory, ExpenseItemFactory
+from library.models import ResourceFile, ResourceVersion, ReviewInvitation
 from meetings.models import Action, Meeting, Registration
 from meetings.tests.factories import ActionFactory, MeetingFactory, RegistrationFactory, refresh_counts
 from members.models import ConsentText, Member
@@ -64,11 +67,21 @@ MAX_REDIRECTS = 10
 # --- The data ------------------------------------------------------------------------------
 
 
+# Library reviewers: their names must never be public. The credited member agreed to be named
+# only as CREDITED_AS.
+LIBRARY_REVIEWERS = [
+    ("Wilhelmina Ashcroft-Baptiste", "wilhelmina.ab@example.org", "07700 900 411"),
+    ("Ngozi Featherstonehaugh", "ngozi.f@example.org", "07700 900 412"),
+]
+CREDITED_AS = "Ngozi F."
+
+
 @dataclass
 class World:
     named: list[Member]
     minutes_meeting: Meeting
     commissioner: object
+    library_resource: object = None
 
 
 def _seed() -> World:
@@ -95,7 +108,51 @@ def _seed() -> World:
     refresh_counts(upcoming)
     claim = ExpenseClaimFactory(member=named[0], submitted=True)
     ExpenseItemFactory(claim=claim, with_receipt=True, description="Bus to the centre with Nadia's baby")
-    return World(named=named, minutes_meeting=meeting, commissioner=CommissionerFactory(name="Dev Commissioner"))
+    return World(
+        named=named,
+        minutes_meeting=meeting,
+        commissioner=CommissionerFactory(name="Dev Commissioner"),
+        library_resource=_library(),
+    )
+
+
+def _library():
+    """A published resource reviewed and credited by members (one named as she chose), with a
+    file, and a draft with a file under review by the same members with their feedback."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from common.tests.files import pdf_bytes, upload
+    from common.uploads import check_upload
+    from library import services as library
+    from library.admin.uploads import library_file_rules
+    from library.tests.factories import credit, publish, resource
+
+    reviewers = []
+    for name, email, phone in LIBRARY_REVIEWERS:
+        member = MemberFactory(user__name=name, user__email=email, phone=phone, active=True)
+        give_consents(member)
+        reviewers.append(member)
+    pdf = check_upload(upload("leaflet.pdf", pdf_bytes(), "application/pdf"), library_file_rules())
+    published = resource(title="Feeling low after a birth: for partners")
+    library.add_file(resource=published, upload=pdf)
+    round_ = library.start_review_round(
+        resource=published, questions=["Clear?"], deadline=timezone.now() + dt.timedelta(days=5), members=reviewers
+    )
+    for invitation in round_.invitations.all():
+        library.submit_feedback(invitation=invitation, ratings={1: "yes"}, overall=f"{invitation.member} liked it.")
+    library.close_review_round(round_=round_)
+    credit(published, reviewers[0])
+    credit(published, reviewers[1], named=True, credited_as=CREDITED_AS)
+    publish(published)
+    draft = resource(title="Draft with reviewers")
+    library.add_file(resource=draft, upload=pdf)
+    draft_round = library.start_review_round(
+        resource=draft, questions=["Clear?"], deadline=timezone.now() + dt.timedelta(days=5), members=reviewers
+    )
+    library.submit_feedback(invitation=draft_round.invitations.first(), ratings={}, overall="Reviewer words.")
+    return published
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +307,15 @@ def path_values(route: Route) -> list[dict[str, str]]:
         return [{"arg0": str(pk), "arg1": str(history_id)} for pk, history_id in rows] or [
             {"arg0": "999999", "arg1": "999999"}
         ]
+    if params == {"pk", "number"} and pattern.startswith("library/"):
+        return [
+            {"pk": str(resource), "number": str(number)}
+            for resource, number in ResourceVersion.objects.values_list("resource_id", "number")
+        ]
     if params == {"uidb36", "key"}:
         return [{"uidb36": "1", "key": "set-password"}, {"uidb36": "2", "key": "a-made-up-key"}]
+    if params & {"number", "question_pk"} or (params == {"key"} and pattern.startswith("surveys/")):
+        return _survey_values(params)
     if len(params) != 1:
         return []
     (param,) = params
@@ -259,6 +323,24 @@ def path_values(route: Route) -> list[dict[str, str]]:
         values = meetings
     elif param == "pk" and pattern.startswith("expenses/claims/"):
         values = claims
+    elif param == "pk" and pattern.startswith("library/review/"):
+        values = _pks(ReviewInvitation)
+    elif param == "pk" and pattern.startswith("library/files/"):
+        values = _pks(ResourceFile)
+    elif param == "pk" and pattern.startswith("library/"):
+        values = _pks(apps.get_model("library", "Resource"))
+    elif param == "pk" and re.match(r"(staff/)?surveys/", pattern):
+        from surveys.models import Survey
+
+        values = _pks(Survey, limit=6) or ["999999"]
+    elif param == "pk" and re.match(r"(staff/)?discussions/(team|inbox)", pattern):
+        from discussions.models import Conversation
+
+        values = _pks(Conversation, limit=3) or ["999999"]
+    elif param == "pk" and re.match(r"(staff/)?discussions/", pattern):
+        from discussions.models import Post
+
+        values = _pks(Post, limit=5) or ["999999"]
     elif param == "meeting_pk":
         values = meetings
     elif param == "claim_pk":
@@ -285,6 +367,23 @@ def path_values(route: Route) -> list[dict[str, str]]:
     else:
         return []
     return [{param: value} for value in values]
+
+
+def _survey_values(params: set[str]) -> list[dict[str, str]]:
+    """Surveys' pages: by number, by public key, a page of questions, a question of the survey."""
+    from surveys.models import Question, Survey
+
+    surveys = list(Survey.objects.order_by("pk").values_list("pk", "public_key")[:6])
+    if params == {"key"}:
+        return [{"key": str(key)} for _, key in surveys]
+    if params == {"key", "number"}:
+        return [{"key": str(key), "number": "1"} for _, key in surveys]
+    if params == {"pk", "number"}:
+        return [{"pk": str(pk), "number": "1"} for pk, _ in surveys]
+    if params == {"pk", "question_pk"}:
+        pairs = Question.objects.order_by("pk").values_list("section__survey_id", "pk")
+        return [{"pk": str(pk), "question_pk": str(question)} for pk, question in pairs[:20]]
+    return []
 
 
 def _fill(pattern: str, values: dict[str, str]) -> str:
@@ -402,6 +501,15 @@ def test_members_see_the_names_in_the_minutes(db, world):
         assert typed in found, f"the walk's search should find {typed} on the member's page"
 
 
+def test_a_credit_shows_only_the_name_the_member_chose(db, world):
+    """The credited reviewer's chosen name is on the public page, so the walk below is known to
+    read the library's pages; her own name, and the other reviewer's, are checked there."""
+    page = _body(Client().get(reverse("library:resource", args=[world.library_resource.pk])))
+    assert CREDITED_AS in page
+    assert "2 members of the group" in page
+    assert not Leaks(_secrets())(page)
+
+
 @pytest.mark.parametrize("persona", ["anonymous", "commissioner"])
 def test_no_member_is_named_on_any_page_to_the_public_or_a_commissioner(persona, request, db, world):
     client = request.getfixturevalue(f"{persona}_client")
@@ -414,6 +522,7 @@ def test_no_member_is_named_on_any_page_to_the_public_or_a_commissioner(persona,
     # The walk reached the pages that matter, and nothing crashed on the way.
     assert statuses[reverse("meetings:detail", args=[world.minutes_meeting.pk])] == 200
     assert statuses[reverse("meetings:past")] == 200
+    assert statuses[reverse("library:resource", args=[world.library_resource.pk])] == 200
     assert not [url for url, status in statuses.items() if status >= 500]
     if persona == "commissioner":
         # Still the logged-in commissioner at the end: nothing on the way logged them out.
