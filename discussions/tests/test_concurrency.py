@@ -3,43 +3,17 @@ thread (SQLite takes one writer at a time, so it cannot show the race; these ski
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
+from common.tests.concurrency import at_the_same_moment
 from discussions import services
 from discussions.models import Conversation, Post, TeamMessage
 
 from .factories import PostFactory, feed_member
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def at_the_same_moment(*actions):
-    """Runs each action in its own thread (so its own database connection), released together."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-    errors: list[BaseException] = []
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except BaseException as exc:  # reported in the test's own thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, action)) for index, action in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (a lock never released?)"
-    assert errors == []
-    return results
 
 
 def test_the_same_form_sent_twice_at_once_makes_one_post():

@@ -6,41 +6,14 @@ PostgreSQL (see conftest.py).
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
+from common.tests.concurrency import at_the_same_moment
 from meetings.models import Meeting, Registration
 from meetings.services import cancel_registration, register_for_meeting
 from meetings.tests.factories import MeetingFactory, contactable_member, register
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def at_the_same_moment(*actions):
-    """Runs each action in its own thread (so its own database connection), released together."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-    errors: list[BaseException] = []
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except BaseException as exc:  # reported in the test's own thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, action)) for index, action in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (a lock never released?)"
-    assert errors == []
-    return results
 
 
 def test_two_members_taking_the_last_place_at_once_leaves_one_registered_and_one_waiting():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-import threading
 from unittest import mock
 
 import icalendar
@@ -17,8 +16,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.db import connection
 
+from common.tests.concurrency import at_the_same_moment
 from meetings import messages
 from meetings.models import Registration
 from meetings.tasks import send_due_reminders
@@ -403,27 +402,13 @@ def test_two_workers_recording_the_same_reminder_make_one_message_and_send_it_on
 def test_two_workers_running_the_task_at_the_same_moment_send_each_reminder_once():
     meeting = MeetingFactory(starts_at=WINTER_MEETING)
     registrations = [registered(meeting) for _ in range(5)]
-    barrier = threading.Barrier(2)
-    errors = []
-    outcomes = []
 
     def worker():
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(send_due_reminders.apply(throw=True).get())
-        except Exception as exc:  # reported below, in the test's own thread
-            errors.append(exc)
-        finally:
-            connection.close()
+        return send_due_reminders.apply(throw=True).get()
 
     with travel(WINTER_MEETING - dt.timedelta(days=7)):
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        outcomes = at_the_same_moment(worker, worker)
 
-    assert errors == []
     assert sorted(message.to[0] for message in mail.outbox) == sorted(r.member.user.email for r in registrations)
     assert sum(outcome.get("sent", 0) for outcome in outcomes) == 5
     assert Message.objects.filter(kind=messages.REMINDER).count() == 5
