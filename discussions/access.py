@@ -4,7 +4,8 @@
   (``rules.can_use_feed``); never the public, commissioners, people still joining, taking a
   break or who have left.
 - A post: published ones to everyone who may use the feed; one waiting for a moderator to its
-  writer and coordinators; a hidden one to coordinators only.
+  writer and coordinators; a hidden one to coordinators only. A reply in a hidden thread is
+  hidden with it.
 - A conversation with the team: only the member it belongs to, and coordinators.
 """
 
@@ -14,6 +15,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
@@ -43,11 +45,16 @@ def feed_required(view):
     return wrapper
 
 
+# A reply is only as visible as its thread: once a moderator hides a post, its replies go with it.
+IN_OPEN_THREAD = Q(thread__isnull=True) | Q(thread__status=Post.Status.PUBLISHED)
+
+
 def visible_posts(user):
     """Posts this person may open: published, their own held ones, and everything for staff."""
     if is_coordinator(user):
         return Post.objects.all()
-    return Post.objects.filter(status=Post.Status.PUBLISHED) | Post.objects.filter(status=Post.Status.HELD, author=user)
+    mine_or_published = Q(status=Post.Status.PUBLISHED) | Q(status=Post.Status.HELD, author=user)
+    return Post.objects.filter(mine_or_published & IN_OPEN_THREAD)
 
 
 def get_thread_for_member(user, pk: int) -> Post:
@@ -69,7 +76,11 @@ def get_post_for_member(user, pk: int) -> Post:
 
 def get_own_held_post(user, pk: int) -> Post:
     """The writer's own post, while it waits for a moderator (the only time they may change it)."""
-    post = Post.objects.filter(pk=pk, author=user, status=Post.Status.HELD).select_related("thread", "topic").first()
+    post = (
+        Post.objects.filter(IN_OPEN_THREAD, pk=pk, author=user, status=Post.Status.HELD)
+        .select_related("thread", "topic")
+        .first()
+    )
     if post is None:
         raise Http404
     return post

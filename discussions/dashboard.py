@@ -7,6 +7,7 @@ from django.urls import reverse
 from members.dashboard import DashboardEntry
 from members.models import Member
 
+from .access import IN_OPEN_THREAD
 from .models import Post
 from .rules import TAKING_PART
 
@@ -17,7 +18,7 @@ def dashboard_entries(member: Member) -> list[DashboardEntry]:
     if member is None:
         return entries
     if member.status == TAKING_PART:
-        waiting = Post.objects.filter(author_id=member.user_id, status=Post.Status.HELD).count()
+        waiting = Post.objects.filter(IN_OPEN_THREAD, author_id=member.user_id, status=Post.Status.HELD).count()
         entries.append(
             DashboardEntry(
                 title="Group feed",

@@ -175,6 +175,8 @@ def edit_held_post(
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.author_id != user.pk or not post.is_held:
         raise DiscussionError("You can only change your own posts while they wait for a moderator.")
+    if post.is_reply and not post.thread.is_published:
+        raise DiscussionError("The post this replies to is no longer in the feed.")
     if not post.is_reply:
         post.title = title.strip()
         post.topic = topic
@@ -219,6 +221,10 @@ def _lock_post(post: Post) -> Post:
 def approve_post(*, post: Post, by: User, note: str = "") -> Post:
     """A moderator lets a held post into the feed (or keeps a reported one), and reports on it are closed."""
     post = _lock_post(post)
+    if post.is_hidden:
+        # Another moderator hid it while this one was deciding: their decision (and the note the
+        # writer already has) stands, rather than the post quietly coming back.
+        raise DiscussionError("Another moderator has hidden this post, so it cannot be approved.")
     if post.is_published:
         _resolve_reports(post, by)
         _record(post, by, ModerationAction.Action.KEEP, note)
@@ -345,6 +351,8 @@ def write_message(*, conversation: Conversation, user: User, body: str, token: u
     if not body.strip():
         raise DiscussionError("Write your message.")
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.member_user_id is None:
+        raise DiscussionError("This member has left and their details were removed, so they cannot be written to.")
     from_team = is_coordinator(user) and conversation.member_user_id != user.pk
     fields = {
         "conversation": conversation,

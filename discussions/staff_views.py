@@ -17,9 +17,9 @@ from common.pagination import paginate
 from members.access import coordinator_required
 
 from . import access, services
-from .forms import ApproveForm, ContactWriterForm, HideForm, MessageForm
+from .forms import ApproveForm, ContactWriterForm, HideForm
 from .models import Conversation, Post
-from .views import conversation_page
+from .views import answer_conversation
 
 
 def queue_posts():
@@ -111,19 +111,10 @@ def inbox(request):
 @coordinator_required
 def conversation(request, pk: int):
     """One conversation in the shared inbox, with a box to answer for the team."""
-    found = access.get_conversation_for_member(request.user, pk)
-    template = "discussions/staff/conversation.html"
-    if request.method == "GET":
-        return conversation_page(request, found, MessageForm(), template)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return conversation_page(request, found, form, template)
-    try:
-        services.write_message(
-            conversation=found, user=request.user, body=form.cleaned_data["body"], token=form.cleaned_data["token"]
-        )
-    except services.DiscussionError as error:
-        form.add_error(None, str(error))
-        return conversation_page(request, found, form, template)
-    messages.success(request, "Your answer has gone to the member.")
-    return redirect("discussions_staff:conversation", found.pk)
+    return answer_conversation(
+        request,
+        access.get_conversation_for_member(request.user, pk),
+        template="discussions/staff/conversation.html",
+        sent="Your answer has gone to the member.",
+        back_to="discussions_staff:conversation",
+    )

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.group import group_context
 from common.pagination import paginate
 from members.access import member_for
-from members.roles import is_coordinator
+from members.roles import is_commissioner, is_coordinator
 
 from . import access, services
 from .alerts import alerts_for
@@ -57,7 +57,9 @@ def feed(request):
     topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
     page, pagination = paginate(request, _feed_posts(topic))
     waiting = list(
-        Post.objects.filter(author=request.user, status=Post.Status.HELD).select_related("thread").order_by("-pk")[:5]
+        Post.objects.filter(access.IN_OPEN_THREAD, author=request.user, status=Post.Status.HELD)
+        .select_related("thread")
+        .order_by("-pk")[:5]
     )
     return render(
         request,
@@ -258,13 +260,14 @@ def alerts(request):
 
 def team_required(view):
     """A member's own conversations with the team: anyone with a member record who has not
-    left (a member taking a break may still ask). Coordinators use the staff inbox."""
+    left (a member taking a break may still ask). Coordinators use the staff inbox; commissioners
+    are refused, as they are from the feed, even if they were once members."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.member = member_for(request.user)
-        if request.member is None or request.member.has_left:
+        if request.member is None or request.member.has_left or is_commissioner(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -310,6 +313,28 @@ def conversation_page(request, conversation: Conversation, form: MessageForm, te
     )
 
 
+def answer_conversation(request, conversation: Conversation, *, template: str, sent: str, back_to: str):
+    """Shows a conversation, or adds what was written in its box and goes back to ``back_to``.
+    The member's page and the staff inbox both use this; the service decides who it is from."""
+    if request.method == "GET":
+        return conversation_page(request, conversation, MessageForm(), template)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.write_message(
+                conversation=conversation,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                token=form.cleaned_data["token"],
+            )
+        except services.DiscussionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, sent)
+            return redirect(back_to, conversation.pk)
+    return conversation_page(request, conversation, form, template)
+
+
 @require_http_methods(["GET", "POST"])
 @team_required
 def conversation(request, pk: int):
@@ -317,18 +342,10 @@ def conversation(request, pk: int):
     found = access.get_conversation_for_member(request.user, pk)
     if found.member_user_id != request.user.pk:
         raise PermissionDenied  # a coordinator who is also a member answers from the staff inbox
-    template = "discussions/conversation.html"
-    if request.method == "GET":
-        return conversation_page(request, found, MessageForm(), template)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return conversation_page(request, found, form, template)
-    try:
-        services.write_message(
-            conversation=found, user=request.user, body=form.cleaned_data["body"], token=form.cleaned_data["token"]
-        )
-    except services.DiscussionError as error:
-        form.add_error(None, str(error))
-        return conversation_page(request, found, form, template)
-    messages.success(request, "Your message has gone to the team.")
-    return redirect("discussions:conversation", found.pk)
+    return answer_conversation(
+        request,
+        found,
+        template="discussions/conversation.html",
+        sent="Your message has gone to the team.",
+        back_to="discussions:conversation",
+    )

@@ -6,6 +6,8 @@
 * **Drafts** and files not yet published are for coordinators and for members invited to a
   review round of that resource, and nobody else: anyone else gets 404, so even their
   existence is not given away. Commissioners never count as reviewers.
+* **Earlier versions** of a public resource are for everyone; coordinators may also read the
+  versions of one that is no longer public (``get_resource_with_history_for_user``).
 * A **review invitation** is its member's own (``get_invitation_for_member``).
 """
 
@@ -32,6 +34,14 @@ def public_resources() -> QuerySet[Resource]:
 
 def get_public_resource(pk: int) -> Resource:
     return get_object_or_404(public_resources(), pk=pk)
+
+
+def get_resource_with_history_for_user(user, pk: int) -> Resource:
+    """A resource whose published versions this person may read: a public one for anyone; for
+    coordinators also an archived one or one taken down, so every version kept can be viewed."""
+    if user.is_authenticated and is_coordinator(user):
+        return get_object_or_404(Resource.objects.select_related("current_version"), pk=pk)
+    return get_public_resource(pk)
 
 
 def invitations_for_member(user) -> QuerySet[ReviewInvitation]:

@@ -647,9 +647,11 @@ def _publish(resource: Resource, *, coordinator, months_ago: int, note: str = ""
         version.published_at = published
         version.review_due_on = due
         version.save(update_fields=["published_at", "review_due_on"])
-        Resource.objects.filter(pk=resource.pk).update(
-            first_published_at=published, last_reviewed_on=timezone.localdate(published), review_due_on=due
-        )
+        dates = {"last_reviewed_on": timezone.localdate(published), "review_due_on": due}
+        if version.number == 1:
+            # A later version leaves the first publishing date as it was.
+            dates["first_published_at"] = published
+        Resource.objects.filter(pk=resource.pk).update(**dates)
     resource.refresh_from_db()
 
 

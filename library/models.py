@@ -338,6 +338,13 @@ class ReviewRound(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None and self.deadline > timezone.now()
 
+    @property
+    def closed_on(self):
+        """When it closed (or will): early, if staff closed it before the deadline."""
+        if self.closed_at is not None and self.closed_at < self.deadline:
+            return self.closed_at
+        return self.deadline
+
 
 class ReviewInvitation(models.Model):
     """One member invited to one review round."""

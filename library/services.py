@@ -121,11 +121,15 @@ def move_resource(*, resource: Resource, to: str) -> Resource:
     return resource
 
 
+def review_interval_months() -> int:
+    """How often resources are reviewed: the group profile's interval (default 24 months),
+    never more than three years."""
+    return min(int(group_profile().resource_review_months), LONGEST_REVIEW_MONTHS)
+
+
 def review_due_date(published_on: dt.date) -> dt.date:
-    """When a resource published on this day is next due for review: the group profile's
-    interval (default 24 months), never more than three years."""
-    months = min(int(group_profile().resource_review_months), LONGEST_REVIEW_MONTHS)
-    return published_on + relativedelta(months=months)
+    """When a resource published on this day is next due for review (`review_interval_months`)."""
+    return published_on + relativedelta(months=review_interval_months())
 
 
 def _update_search_vector(version: ResourceVersion) -> None:

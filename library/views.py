@@ -4,7 +4,8 @@ Who may use each view:
 
 - ``library_home`` (browse and search), ``resource_detail``, ``version_detail``, ``resource_pdf``
   and ``give_feedback``: anyone, logged in or not. Only published resources are found; anything
-  else is 404. Nothing on them names a reviewer.
+  else is 404. Nothing on them names a reviewer. Coordinators may also open ``version_detail``
+  for a resource that is no longer public (``access.get_resource_with_history_for_user``).
 - ``download_file``: anyone for a published file of a published resource; files of drafts only
   for coordinators and the resource's invited reviewers (``access.get_file_for_user``), 404 for
   everyone else.
@@ -53,6 +54,15 @@ INLINE_TYPES = {PDF, JPEG, PNG, *AUDIO}
 # --- The public library ---------------------------------------------------------------------
 
 
+def review_interval_words() -> str:
+    """How often resources are checked, in words for readers ("every 2 years", "every 18 months")."""
+    months = services.review_interval_months()
+    if months % 12:
+        return f"every {months} months"
+    years = months // 12
+    return "every year" if years == 1 else f"every {years} years"
+
+
 @require_GET
 def library_home(request):
     """Browse and search published resources. Anyone."""
@@ -60,15 +70,27 @@ def library_home(request):
     form = SearchForm(request.GET or None, topics=topics)
     filters = Filters(**form.cleaned_or_empty()) if request.GET else Filters()
     page, pagination = paginate(request, search_resources(filters))
-    return render(
-        request,
-        "library/library_home.html",
-        {"form": form, "filters": filters, "page": page, "pagination": pagination, "topics": topics},
-    )
+    context = {"form": form, "filters": filters, "page": page, "pagination": pagination, "topics": topics}
+    return render(request, "library/library_home.html", {**context, "review_interval": review_interval_words()})
+
+
+def credit_line(version, named_credits) -> str:
+    """Who co-produced a version, as readers see it on the page and in the PDF: how many members,
+    and the chosen names of those who agreed to be named ("…, including Grace and Amina F.")."""
+    if not version.credit_count:
+        return "Staff of the service"
+    count = version.credit_count
+    line = f"{count} member{'' if count == 1 else 's'} of the group"
+    names = [credit.credited_as for credit in named_credits]
+    if not names:
+        return line
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{line}, including {listed}"
 
 
 def _resource_context(resource, version) -> dict:
     files = [item for item in resource.files.all() if item.published_at is not None]
+    named_credits = list(version.named_credits.order_by("credited_as", "pk"))
     return {
         "resource": resource,
         "version": version,
@@ -76,7 +98,7 @@ def _resource_context(resource, version) -> dict:
         "sources": list(resource.sources.all()),
         "links": list(resource.links.all()),
         "topics": list(resource.topics.all()),
-        "named_credits": list(version.named_credits.order_by("credited_as", "pk")),
+        "credit_line": credit_line(version, named_credits),
         "family": list(family_of(resource)),
         "earlier_versions": list(
             resource.versions.exclude(pk=version.pk).only("pk", "number", "published_at", "resource_id")
@@ -123,13 +145,17 @@ def give_feedback(request, pk: int):
 
 @require_GET
 def version_detail(request, pk: int, number: int):
-    """An earlier published version of a resource, kept as it was. Anyone."""
-    resource = access.get_public_resource(pk)
+    """An earlier published version of a resource, kept as it was. Anyone, for a public
+    resource; coordinators also for an archived one (every version kept can be viewed)."""
+    resource = access.get_resource_with_history_for_user(request.user, pk)
     version = get_object_or_404(resource.versions, number=number)
-    if version.pk == resource.current_version_id:
+    if resource.is_public and version.pk == resource.current_version_id:
         return redirect("library:resource", resource.pk)
     context = _resource_context(resource, version)
-    return render(request, "library/version_detail.html", context)
+    response = render(request, "library/version_detail.html", context)
+    if not resource.is_public:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -100,6 +100,11 @@ class Survey(models.Model):
     def is_for_members(self) -> bool:
         return self.audience in (self.Audience.MEMBERS, self.Audience.ANONYMOUS)
 
+    def has_closed(self, now=None) -> bool:
+        """Closed by staff, or past its closing date (the status may still say open)."""
+        now = now or timezone.now()
+        return self.status == self.Status.CLOSED or (self.closes_at is not None and self.closes_at <= now)
+
     def is_open(self, now=None) -> bool:
         """Open for answers right now: status open and within its dates."""
         now = now or timezone.now()

@@ -21,6 +21,7 @@ from members.models import Member
 from members.privacy import iso
 
 from .models import Answer, Invitation, Participation, Response, ReviewComment
+from .rules import answer_in_words
 
 
 def _answers_in_words(responses: list[Response]) -> dict:
@@ -32,12 +33,7 @@ def _answers_in_words(responses: list[Response]) -> dict:
     )
     found: dict = {response.pk: [] for response in responses}
     for answer in answers:
-        if answer.choice_id:
-            value = f"Other: {answer.text}" if answer.choice.is_other and answer.text else answer.choice.label
-        elif answer.number is not None:
-            value = f"{answer.number.normalize():f}"
-        else:
-            value = answer.text
+        value = answer_in_words(choice=answer.choice, text=answer.text, number=answer.number)
         found[answer.response_id].append({"question": answer.question.text, "answer": value})
     return found
 

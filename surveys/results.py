@@ -23,6 +23,7 @@ from common.spreadsheets import spreadsheet_safe
 from common.suppression import cell
 
 from .models import Answer, Choice, Question, Response
+from .rules import answer_in_words
 from .selectors import Structure
 
 
@@ -167,13 +168,8 @@ def _cell(question: Question, answers: list[dict], structure: Structure) -> str:
     if not answers:
         return ""
     if question.has_choices:
-        parts = []
-        for answer in answers:
-            choice = structure.choices.get(answer["choice_id"])
-            label = choice.label if choice else ""
-            parts.append(f"Other: {answer['text']}" if choice and choice.is_other and answer["text"] else label)
-        return "; ".join(parts)
-    if question.kind == Question.Kind.NUMBER:
-        number = answers[0]["number"]
-        return "" if number is None else f"{number.normalize():f}"
-    return answers[0]["text"]
+        return "; ".join(
+            answer_in_words(choice=structure.choices.get(answer["choice_id"]), text=answer["text"])
+            for answer in answers
+        )
+    return answer_in_words(choice=None, text=answers[0]["text"], number=answers[0]["number"])

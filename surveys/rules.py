@@ -113,6 +113,16 @@ def is_answered(entry: dict[str, Any] | None) -> bool:
     return bool(entry.get("choices") or str(entry.get("text", "")).strip() or str(entry.get("number", "")).strip())
 
 
+def answer_in_words(*, choice: Choice | None, text: str = "", number: Decimal | None = None) -> str:
+    """One answer as people read it (check your answers, the CSV, the data download): a choice's
+    label ("Other: <words>" when Other has words), a number without trailing zeros, or the words."""
+    if choice is not None:
+        return f"Other: {text}" if choice.is_other and text else choice.label
+    if number is not None:
+        return f"{number.normalize():f}"
+    return text
+
+
 class AnswerProblem(Exception):
     """Answers that cannot be saved, with a message a respondent can read."""
 

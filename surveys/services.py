@@ -25,7 +25,7 @@ from members.models import Member
 
 from . import messages
 from .models import Answer, Choice, Invitation, Participation, Question, Response, ReviewComment, Survey
-from .rules import OTHER_LABEL, SCALES, AnswerProblem, Draft, answer_rows, is_answered
+from .rules import OTHER_LABEL, SCALES, AnswerProblem, Draft, answer_rows, has_answers, is_answered
 from .selectors import ANSWERING_STATUSES, Structure
 
 
@@ -40,12 +40,16 @@ class AlreadyAnswered(SurveyError):
 def sync_choices(*, question: Question) -> None:
     """Scale questions get their fixed choices, and "Other – please say" is there exactly when it
     is offered. Called whenever staff save a question. Never removes a choice that has answers
-    (the admin locks the question before that could happen)."""
+    (the admin locks the question before that could happen).
+
+    Once the survey has answers (the same test that locks it) a scale's choices are left as they
+    are: a reworded label is an allowed wording fix (docs/decisions/0012a), not a reason to add a
+    second scale or to drop choices a saved draft points at."""
     if question.kind in SCALES:
         labels = SCALES[question.kind]
         existing = list(question.choices.filter(is_other=False).order_by("order", "pk"))
-        if [choice.label for choice in existing] != labels:
-            question.choices.filter(answers__isnull=True).delete()
+        if [choice.label for choice in existing] != labels and not has_answers(question.section.survey):
+            question.choices.all().delete()
             Choice.objects.bulk_create(
                 [Choice(question=question, label=label, order=index) for index, label in enumerate(labels, 1)]
             )
@@ -65,7 +69,7 @@ def _answer_rows(structure: Structure, draft: Draft) -> list[dict]:
         for question in section.questions.all():
             entry = draft.get(str(question.pk))
             if question.required and not is_answered(entry):
-                raise SurveyError(f"Answer “{question.text}”: it is needed.")
+                raise SurveyError(f"Answer “{question.text}”: it is required.")
             try:
                 rows += answer_rows(question, entry or {}, structure.choices)
             except AnswerProblem as problem:

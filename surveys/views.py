@@ -32,7 +32,7 @@ from members.models import Member
 from . import access, services
 from .forms import ReviewCommentForm, SectionForm, field_name
 from .models import Question, ReviewComment, Survey
-from .rules import Draft, is_answered
+from .rules import Draft, answer_in_words, is_answered
 from .selectors import Structure, load_structure, surveys_to_answer, surveys_to_review
 
 ANSWERED_COOKIE_SALT = "surveys.answered"
@@ -273,12 +273,8 @@ def _answer_in_words(question: Question, entry: dict, structure: Structure) -> s
         labels = []
         for choice_id in entry.get("choices", []):
             choice = structure.choices.get(int(choice_id))
-            if choice is None:
-                continue
-            if choice.is_other and entry.get("other"):
-                labels.append(f"Other: {entry['other']}")
-            else:
-                labels.append(choice.label)
+            if choice is not None:
+                labels.append(answer_in_words(choice=choice, text=entry.get("other", "")))
         return "\n".join(labels)
     if question.kind == Question.Kind.NUMBER:
         return str(entry.get("number", ""))
@@ -296,9 +292,14 @@ def check(request, pk=None, key=None):
         return stop
     structure = load_structure(respondent.survey)
     draft = respondent.draft()
+    sections = _summary(respondent, structure, draft)
+    missing = [row for _, rows in sections for row in rows if row.missing_required]
     problem = ""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and missing:
+        # Listed once each in the error summary, with a link to the question.
+        status = 400
+    elif request.method == "POST":
         if respondent.public and not allow(
             request, scope="surveys-public-submit", limit=PUBLIC_SUBMIT_LIMIT, per_seconds=PUBLIC_SUBMIT_WINDOW
         ):
@@ -329,8 +330,6 @@ def check(request, pk=None, key=None):
                         secure=request.is_secure(),
                     )
                 return response
-    sections = _summary(respondent, structure, draft)
-    missing = [row for _, rows in sections for row in rows if row.missing_required]
     return render(
         request,
         "surveys/check.html",

@@ -51,6 +51,8 @@ def test_commissioners_are_refused_everything(commissioner_client):
 def test_a_commissioner_who_was_once_a_member_is_refused_too(commissioner, commissioner_client):
     feed_member(commissioner)
     assert commissioner_client.get(reverse("discussions:feed")).status_code == 403
+    assert commissioner_client.get(reverse("discussions:team")).status_code == 403
+    assert commissioner_client.get(reverse("discussions:ask")).status_code == 403
 
 
 @pytest.mark.parametrize("status", [Member.Status.INTERESTED, Member.Status.PAUSED, Member.Status.LEFT])
@@ -84,7 +86,12 @@ def test_a_hidden_post_is_for_coordinators_only(member, coordinator, coordinator
 
 def test_a_missing_post_is_not_found(member):
     feed_member(member)
-    assert _client(member).get(reverse("discussions:thread", args=[999999])).status_code == 404
+    client = _client(member)
+    assert client.get(reverse("discussions:thread", args=[999999])).status_code == 404
+    # Beyond what the database's id column holds: still "not found", never an error.
+    assert client.get(reverse("discussions:thread", args=[10**20])).status_code == 404
+    assert client.get(reverse("discussions:report", args=[10**20])).status_code == 404
+    assert client.get(reverse("discussions:conversation", args=[10**20])).status_code == 404
 
 
 def test_the_navigation_shows_the_feed_to_members_and_staff_only(member, coordinator_client, commissioner_client):
@@ -110,3 +117,28 @@ def test_the_dashboard_links_the_feed_and_says_what_waits(member):
     assert entries["Ask the team"].url == reverse("discussions:team")
     page = _client(member).get(reverse("members:dashboard")).content.decode()
     assert "Group feed" in page
+
+
+def test_replies_in_a_hidden_thread_are_hidden_with_it(member, other_member, coordinator):
+    from .factories import ReplyFactory, new_member
+
+    feed_member(member)
+    writer = new_member(other_member)
+    thread = PostFactory(title="Taken down later")
+    published = ReplyFactory(thread=thread, body="A reply that was in the feed")
+    waiting = services.reply_to(thread=thread, user=other_member, member=writer, body="My reply waits")
+    assert waiting.is_held
+    services.hide_post(post=thread, by=coordinator, note="Removed.")
+
+    reader = _client(member)
+    assert reader.get(reverse("discussions:report", args=[published.pk])).status_code == 404
+    writer_client = _client(other_member)
+    assert writer_client.get(reverse("discussions:edit", args=[waiting.pk])).status_code == 404
+    assert (
+        reverse("discussions:edit", args=[waiting.pk])
+        not in writer_client.get(reverse("discussions:feed")).content.decode()
+    )
+    with pytest.raises(services.DiscussionError):
+        services.edit_held_post(
+            post=waiting, user=other_member, member=writer, title="", body="Changed", content_note="", topic=None
+        )

@@ -249,3 +249,19 @@ def test_a_post_a_moderator_has_hidden_can_no_longer_be_changed(member, coordina
     assert response.status_code == 404  # only a post still waiting can be changed
     post.refresh_from_db()
     assert post.is_hidden and post.title == "Hello everyone"
+
+
+def test_a_post_another_moderator_hid_is_not_approved_back_into_the_feed(member, coordinator, coordinator_client):
+    post = _start(new_member(member))
+    services.hide_post(post=post, by=coordinator, note="Please see our message.")
+
+    # A second moderator still has the page from before it was hidden.
+    response = coordinator_client.post(
+        reverse("discussions_staff:moderate", args=[post.pk]), {"action": "approve", "note": ""}
+    )
+
+    assert response.status_code == 200
+    assert "Another moderator has hidden this post" in response.content.decode()
+    post.refresh_from_db()
+    assert post.is_hidden
+    assert not ModerationAction.objects.filter(post=post, action="approve").exists()

@@ -121,3 +121,26 @@ def test_a_member_cannot_use_the_staff_inbox(member):
     assert client.get(reverse("discussions_staff:conversation", args=[conversation.pk])).status_code == 403
     response = client.post(reverse("discussions_staff:conversation", args=[conversation.pk]), {"body": "x"})
     assert response.status_code == 403
+
+
+def test_the_ask_page_takes_the_teams_hours_from_the_group_profile(member):
+    from django.apps import apps
+
+    feed_member(member)
+    profile, _ = apps.get_model("involvement", "GroupProfile").objects.get_or_create(pk=1)
+    profile.contact_hours = "Tuesday to Thursday, 10am to 4pm"
+    profile.save()
+
+    page = _client(member).get(reverse("discussions:ask")).content.decode()
+
+    assert "Tuesday to Thursday, 10am to 4pm" in page
+    assert "working days" not in page
+
+
+def test_nobody_can_write_in_a_conversation_whose_member_was_removed(member, coordinator):
+    feed_member(member)
+    conversation = services.ask_the_team(user=member, subject="Expenses", body="Can I claim?")
+    Conversation.objects.filter(pk=conversation.pk).update(member_user=None)
+
+    with pytest.raises(services.DiscussionError):
+        services.write_message(conversation=conversation, user=coordinator, body="Hello?")

@@ -27,6 +27,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     fields = ["kind", "title", "details", "suggested_at", "status", "idea_link"]
     readonly_fields = ["kind", "title", "details", "suggested_at", "idea_link"]
     actions = ["turn_into_ideas", "decline"]
+    list_select_related = ["resource"]
 
     def has_add_permission(self, request):
         return False

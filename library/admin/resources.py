@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -84,12 +85,18 @@ class ResourceFileForm(forms.ModelForm):
         label="File",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        help_text="PDF, Word (.docx), JPEG or PNG photo, or audio (MP3, M4A, WAV, Ogg). Up to 25 MB.",
     )
 
     class Meta:
         model = ResourceFile
         fields = ["description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is a setting (LIBRARY_FILE_MAX_BYTES), so the hint reads it rather than repeat it.
+        limit = filesizeformat(library_file_rules().max_bytes).replace("\xa0", " ")
+        kinds = "PDF, Word (.docx), JPEG or PNG photo, or audio (MP3, M4A, WAV, Ogg)."
+        self.fields["upload"].help_text = f"{kinds} Up to {limit}."
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -116,8 +123,6 @@ class ResourceFileInline(AccessibleAdminMixin, admin.TabularInline):
 
     @admin.display(description="size")
     def size_shown(self, obj):
-        from django.template.defaultfilters import filesizeformat
-
         return filesizeformat(obj.size) if obj.pk else "–"
 
     @admin.display(description="public", boolean=True)
@@ -140,8 +145,25 @@ class ResourceLinkInline(AccessibleAdminMixin, admin.TabularInline):
     fields = ["label", "url", "order"]
 
 
+class CreditForm(forms.ModelForm):
+    """Says what is wrong instead of quietly saving something else."""
+
+    class Meta:
+        model = Credit
+        fields = ["member", "role", "named", "credited_as"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "member" in self.changed_data:
+            self.add_error("member", "To credit someone else, add a new row (and delete this one if it is wrong).")
+        if cleaned.get("named") and not (cleaned.get("credited_as") or "").strip():
+            self.add_error("credited_as", "Write the name to show, or untick “agreed to be named”.")
+        return cleaned
+
+
 class CreditInline(AccessibleAdminMixin, admin.TabularInline):
     model = Credit
+    form = CreditForm
     extra = 0
     fields = ["member", "role", "named", "credited_as", "named_decided_at"]
     readonly_fields = ["named_decided_at"]
@@ -160,9 +182,12 @@ class VersionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("resource")
+
     @admin.display(description="view")
     def view(self, obj):
-        if not obj.pk or not obj.resource.is_public:
+        if not obj.pk:
             return "–"
         return format_html(
             '<a href="{}">Version {}</a>', reverse("library:version", args=[obj.resource_id, obj.number]), obj.number
@@ -185,6 +210,16 @@ class ResourceForm(forms.ModelForm):
         if self.instance.pk:
             originals = originals.exclude(pk=self.instance.pk)
         self.fields["original"].queryset = originals
+
+    def clean_original(self):
+        original = self.cleaned_data.get("original")
+        if original and self.instance.pk and self.instance.other_versions.exists():
+            # One level only: the other formats of a resource all point at it (see search.family_of).
+            raise ValidationError(
+                "This resource has its own other formats or translations, so it cannot be a version of another. "
+                "Link those to the main resource first."
+            )
+        return original
 
 
 @admin.register(Resource)
@@ -378,10 +413,8 @@ class ResourceAdmin(AccessibleAdminMixin, admin.ModelAdmin):
                 credit.role = data["role"]
                 credit.save(update_fields=["role"])
             if {"named", "credited_as"} & set(credit_form.changed_data) or credit_form.instance.pk is None:
-                try:
-                    services.set_credit_preference(credit=credit, named=data["named"], credited_as=data["credited_as"])
-                except services.LibraryError:
-                    services.set_credit_preference(credit=credit, named=False)
+                # CreditForm has checked a name is given for anyone named.
+                services.set_credit_preference(credit=credit, named=data["named"], credited_as=data["credited_as"])
 
     def response_change(self, request, obj):
         if "_publish" in request.POST:

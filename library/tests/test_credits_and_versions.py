@@ -126,6 +126,15 @@ def test_publishing_stamps_the_review_date_from_the_group_profile():
     assert item.last_reviewed_on == dt.date(2026, 3, 31)
 
 
+@pytest.mark.parametrize(
+    ("months", "words"), [(24, "every 2 years"), (18, "every 18 months"), (12, "every year"), (60, "every 3 years")]
+)
+def test_the_library_page_tells_readers_how_often_resources_are_checked(anonymous, months, words):
+    group_profile(resource_review_months=months)
+    text = anonymous.get(reverse("library:home")).content.decode()
+    assert f"check it again at least {words}." in text
+
+
 def test_the_review_date_is_never_more_than_three_years_away():
     group_profile(resource_review_months=36)
     assert services.review_due_date(dt.date(2026, 1, 10)) == dt.date(2029, 1, 10)
@@ -206,3 +215,74 @@ def test_the_publish_button_in_the_admin_publishes(coordinator_client):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == Resource.Status.PUBLISHED and item.current_version.number == 1
+
+
+def _admin_form_with_one_credit(item: Resource, **row) -> dict:
+    form = {
+        "title": item.title,
+        "summary": item.summary,
+        "body": item.body,
+        "format": item.format,
+        "language": item.language,
+        "audience": item.audience,
+        "produced_by": item.produced_by,
+        "why_needed": "",
+    }
+    for prefix in ("files", "sources", "links", "versions"):
+        form |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    form |= {"credits-TOTAL_FORMS": "1", "credits-INITIAL_FORMS": "1" if row.get("id") else "0"}
+    form |= {f"credits-0-{name}": value for name, value in row.items()}
+    return form
+
+
+def test_a_coordinator_records_a_credit_in_the_admin_and_a_name_is_needed_to_be_named(coordinator_client):
+    item = resource(title="Credits in the admin")
+    grace = reviewer(name="Grace Obi")
+    change = reverse("admin:library_resource_change", args=[item.pk])
+    row = {"member": grace.pk, "role": Credit.Role.CO_WROTE, "named": "on", "credited_as": " "}
+
+    refused = coordinator_client.post(change, _admin_form_with_one_credit(item, **row))
+
+    assert refused.status_code == 200
+    assert "Write the name to show" in refused.content.decode()
+    assert not Credit.objects.exists()  # not quietly saved as "not named"
+
+    saved = coordinator_client.post(change, _admin_form_with_one_credit(item, **{**row, "credited_as": "Grace O."}))
+
+    assert saved.status_code == 302
+    made = Credit.objects.get()
+    assert (made.member, made.named, made.credited_as) == (grace, True, "Grace O.")
+    assert made.named_decided_at is not None
+
+
+def test_the_admin_will_not_move_a_credit_to_another_member(coordinator_client):
+    item = resource(title="Credits in the admin")
+    made = credit(item, reviewer(name="Grace Obi"))
+    other = reviewer(name="Amina Patel", email="amina@example.org")
+    change = reverse("admin:library_resource_change", args=[item.pk])
+    row = {"id": made.pk, "resource": item.pk, "member": other.pk, "role": made.role, "credited_as": ""}
+
+    response = coordinator_client.post(change, _admin_form_with_one_credit(item, **row))
+
+    assert response.status_code == 200
+    assert "add a new row" in response.content.decode()
+    assert list(Credit.objects.values_list("member", flat=True)) == [made.member_id]
+
+
+def test_coordinators_can_still_read_the_versions_of_an_archived_resource(
+    anonymous, member_client, commissioner_client, coordinator_client
+):
+    item = published_resource(title="Old leaflet", body="The archived words. " * 10)
+    services.move_resource(resource=item, to=Resource.Status.ARCHIVED)
+    first = reverse("library:version", args=[item.pk, 1])
+
+    for client in (anonymous, member_client, commissioner_client):
+        assert client.get(first).status_code == 404
+
+    response = coordinator_client.get(first)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "The archived words." in text and "Only coordinators can see this" in text
+    assert response["Cache-Control"] == "private, no-store"
+    admin_page = coordinator_client.get(reverse("admin:library_resource_change", args=[item.pk])).content.decode()
+    assert first in admin_page

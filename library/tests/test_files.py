@@ -76,6 +76,14 @@ def test_the_default_limit_is_25_megabytes():
     assert library_file_rules().max_bytes == 25 * 1024 * 1024
 
 
+def test_the_admin_hint_gives_the_limit_from_the_setting(coordinator_client, settings):
+    page = reverse("admin:library_resource_add")
+    assert "Up to 25.0 MB." in coordinator_client.get(page).content.decode()
+
+    settings.LIBRARY_FILE_MAX_BYTES = 10 * 1024 * 1024
+    assert "Up to 10.0 MB." in coordinator_client.get(page).content.decode()
+
+
 def test_a_drafts_file_is_only_for_staff_and_invited_reviewers(anonymous, coordinator_client, commissioner_client):
     invited, other = reviewer(email="invited@example.org"), reviewer(email="other@example.org")
     item = resource()

@@ -156,6 +156,22 @@ def test_after_the_deadline_feedback_is_closed_and_nothing_more_is_taken(member_
     assert not ReviewFeedback.objects.exists()
 
 
+def test_a_round_closed_early_says_when_it_closed_not_the_old_deadline(member_client, me):
+    from common.formatting import long_date
+
+    round_ = draft_in_review(members=[me], deadline=timezone.now() + dt.timedelta(days=30))
+    invitation = round_.invitations.get()
+    services.submit_feedback(invitation=invitation, ratings={1: "yes"})
+    round_ = services.close_review_round(round_=round_)
+
+    page = member_client.get(review_url(invitation)).content.decode()
+    listing = member_client.get(REVIEWS).content.decode()
+
+    assert f"This review closed on {long_date(round_.closed_at)}" in page
+    assert f"(closed {long_date(round_.closed_at)})" in listing
+    assert long_date(round_.deadline) not in page + listing
+
+
 def test_feedback_by_keyboard_order_puts_the_questions_first(member_client, me):
     round_ = draft_in_review(members=[me])
     page = Page(member_client.get(review_url(round_.invitations.get())).content.decode())

@@ -75,6 +75,21 @@ def test_the_credit_counts_everyone_and_names_only_those_who_agreed(anonymous):
     assert "Grace Obi" not in text  # the name she chose, never her account's name
 
 
+def test_the_page_and_the_pdf_give_the_same_credit_line(anonymous):
+    item = resource(title="Sleep and your mood")
+    credit(item, reviewer(email="grace@example.org"), named=True, credited_as="Grace")
+    credit(item, reviewer(email="amina@example.org"), named=True, credited_as="Amina F.")
+    credit(item, reviewer(email="priya@example.org"))
+    publish(item)
+    line = "3 members of the group, including Amina F. and Grace"
+
+    page = anonymous.get(page_of(item)).content.decode()
+    pdf = PdfReader(io.BytesIO(anonymous.get(reverse("library:pdf", args=[item.pk])).content))
+
+    assert line in page
+    assert line in " ".join("\n".join(p.extract_text() for p in pdf.pages).split())
+
+
 def test_other_formats_and_languages_of_the_same_resource_are_linked(anonymous):
     leaflet = published_resource(title="Feeling low after having a baby")
     easy = published_resource(title="Feeling low (Easy Read)", format=Format.EASY_READ, original=leaflet)
@@ -89,6 +104,22 @@ def test_other_formats_and_languages_of_the_same_resource_are_linked(anonymous):
     assert from_leaflet.all("a", hreflang="pl")
     assert "still a draft" not in from_leaflet.html
     assert page_of(leaflet) in from_easy and page_of(polish) in from_easy
+
+
+def test_a_resource_with_its_own_other_formats_cannot_become_a_version_of_another():
+    from library.admin.resources import ResourceForm
+
+    leaflet = resource(title="Feeling low after having a baby")
+    resource(title="Feeling low (Easy Read)", format=Format.EASY_READ, original=leaflet)
+    guide = resource(title="A longer guide")
+    fields = ["title", "summary", "body", "format", "language", "audience", "produced_by", "why_needed"]
+    data = {name: getattr(leaflet, name) for name in fields}
+
+    form = ResourceForm(data={**data, "original": guide.pk}, instance=leaflet)
+
+    assert not form.is_valid()
+    assert "cannot be a version of another" in form.errors["original"][0]
+    assert ResourceForm(data={**data, "original": ""}, instance=leaflet).is_valid()
 
 
 def test_revising_a_published_resource_keeps_the_published_words_public(anonymous):

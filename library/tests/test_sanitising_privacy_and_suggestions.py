@@ -119,6 +119,26 @@ def test_a_member_suggests_a_resource_and_staff_turn_it_into_an_idea(member, coo
     assert services.turn_suggestion_into_idea(suggestion=suggestion) == suggestion.resource  # once only
 
 
+def _suggestions_turned_into_ideas(count: int, by) -> None:
+    for number in range(count):
+        suggestion = services.suggest_resource(by=by, kind="write", title=f"Idea {number}")
+        services.turn_suggestion_into_idea(suggestion=suggestion)
+
+
+def test_the_suggestions_list_costs_the_same_queries_at_two_sizes(
+    coordinator, coordinator_client, django_assert_max_num_queries
+):
+    url = reverse("admin:library_suggestion_changelist")
+    _suggestions_turned_into_ideas(2, coordinator)
+    coordinator_client.get(url)  # warm caches
+    with django_assert_max_num_queries(50) as small:
+        coordinator_client.get(url)
+    _suggestions_turned_into_ideas(10, coordinator)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = coordinator_client.get(url)
+    assert "Idea 9" in response.content.decode()
+
+
 def test_suggesting_is_for_members_and_coordinators_only(anonymous, commissioner_client, coordinator_client):
     url = reverse("library:suggest")
     assert anonymous.get(url).status_code == 302

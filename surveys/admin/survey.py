@@ -3,7 +3,8 @@ their conditions, member review comments beside each question, and links to resu
 invitations.
 
 Once anyone has answered, the structure is locked (`surveys.rules.LOCKED_MESSAGE`): sections
-cannot be added, removed, reordered or given other conditions; only their words may change.
+cannot be added, removed, reordered or given other conditions, and the audience cannot change;
+only their words may change.
 """
 
 from __future__ import annotations
@@ -146,6 +147,12 @@ class SurveyAdmin(AccessibleAdminMixin, admin.ModelAdmin):
             .get_queryset(request)
             .annotate(sent=Count("responses", filter=Q(responses__submitted_on__isnull=False)))
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once anyone has answered, the audience is what they were promised (named or
+        # anonymous): changing it would put names beside anonymous answers, or the reverse.
+        locked = ["audience"] if obj is not None and has_answers(obj) else []
+        return [*locked, *self.readonly_fields]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "reviewers":

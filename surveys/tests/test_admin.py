@@ -231,3 +231,40 @@ def test_sections_are_not_listed_on_the_admin_front_page(coordinator_client):
     page = coordinator_client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:surveys_survey_changelist") in page
     assert reverse("admin:surveys_section_changelist") not in page
+
+
+def test_a_wording_fix_to_a_scale_answer_keeps_one_scale(coordinator_client):
+    world = partners_survey()
+    rating = world["rating"]
+    very_good = choice(rating, "Very good")
+    answer(
+        world["survey"],
+        {world["who"]: {"choices": [choice(world["who"], "A partner").pk]}, rating: {"choices": [very_good.pk]}},
+        member=respondent(),
+    )
+    url = _change(coordinator_client, "question", rating.pk)
+    response = _save(coordinator_client, url, **{"choices-0-label": "Very good indeed"})
+    assert response.status_code == 302
+    labels = list(rating.choices.order_by("order", "pk").values_list("label", flat=True))
+    assert labels == ["Very good indeed", "Good", "Neither good nor poor", "Poor", "Very poor", "Don't know"]
+    assert very_good.answers.count() == 1
+
+
+def test_the_audience_cannot_change_once_answers_exist(coordinator_client):
+    world = partners_survey(audience=Survey.Audience.MEMBERS)
+    answer(world["survey"], {world["who"]: {"choices": [choice(world["who"], "A partner").pk]}}, member=respondent())
+    url = _change(coordinator_client, "survey", world["survey"].pk)
+    data = form_data(coordinator_client.get(url).content.decode())
+    assert "audience" not in data
+    data["audience"] = Survey.Audience.ANONYMOUS  # a tampered form: the locked field is not read
+    assert coordinator_client.post(url, data).status_code == 302
+    world["survey"].refresh_from_db()
+    assert world["survey"].audience == Survey.Audience.MEMBERS
+
+
+def test_the_audience_can_change_before_anyone_answers(coordinator_client):
+    world = partners_survey(audience=Survey.Audience.MEMBERS, status=Survey.Status.DRAFT)
+    url = _change(coordinator_client, "survey", world["survey"].pk)
+    assert _save(coordinator_client, url, audience=Survey.Audience.ANONYMOUS).status_code == 302
+    world["survey"].refresh_from_db()
+    assert world["survey"].audience == Survey.Audience.ANONYMOUS

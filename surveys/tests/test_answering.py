@@ -4,9 +4,13 @@ send, and a confirmation; named surveys can be saved and finished later."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from nhsuk_forms.tests.html import Page, text
 from surveys.models import Answer, Participation, Response, Survey
@@ -104,6 +108,20 @@ def test_a_whole_anonymous_survey_is_answered_checked_and_sent(member_client, am
     assert f"survey-answers-{survey.pk}" not in member_client.session
 
 
+def test_check_your_answers_shows_the_groups_own_crisis_signposts(member_client, amira, world):
+    Signpost = apps.get_model("involvement", "Signpost")
+    Signpost.objects.create(kind="crisis", name="Kent crisis line", phone="0800 107 0160", order=1)
+    Signpost.objects.create(kind="crisis", name="An old line", phone="0800 000 0000", is_active=False)
+    who = world["who"]
+    _page(member_client, world["survey"], 1, {f"q{who.pk}": choice(who, "A mother or birthing person").pk})
+    page = Page(member_client.get(_url("check", world["survey"])).content.decode())
+    card = page.by_id("help-now")
+    assert "Kent crisis line" in text(card)
+    assert "tel:08001070160" in [a["attrs"]["href"] for a in page.all("a") if card in a["parents"]]
+    assert "An old line" not in text(card)
+    assert "cannot reply to anonymous answers" in text(card)
+
+
 def test_answers_in_progress_for_an_anonymous_survey_live_in_the_session_only(member_client, amira, world):
     survey, who = world["survey"], world["who"]
     _page(member_client, survey, 1, {f"q{who.pk}": choice(who, "A partner").pk})
@@ -139,7 +157,9 @@ def test_a_required_question_left_out_is_shown_on_check_your_answers_and_nothing
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "Answer “Are you answering as…”: it is needed." in page
+    summary = Page(page).one("ul", "nhsuk-error-summary__list")
+    problems = [text(li) for li in Page(page).all("li") if summary in li["parents"]]
+    assert problems == ["Answer “Are you answering as…”: it is required"]  # once, with a link
     assert not Response.objects.exists() and not Participation.objects.exists()
 
 
@@ -192,6 +212,17 @@ def test_a_closed_survey_says_so_and_takes_no_answers(member_client, amira, worl
     assert "This survey has closed" in page
     member_client.post(_url("check", survey))
     assert not Response.objects.exists()
+
+
+def test_a_survey_past_its_closing_date_says_it_has_closed_not_that_it_opens_later(member_client, amira, world):
+    survey = world["survey"]
+    survey.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    survey.save()
+    page = member_client.get(_url("start", survey)).content.decode()
+    assert "This survey has closed" in page and "come back later" not in page
+    survey.closes_at, survey.opens_at = None, timezone.now() + dt.timedelta(days=1)
+    survey.save()
+    assert "come back later" in member_client.get(_url("start", survey)).content.decode()
 
 
 def test_the_thank_you_page_is_only_for_people_who_have_sent_their_answers(member_client, amira, world):

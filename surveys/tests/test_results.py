@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from nhsuk_forms.tests.html import Page, text
 from surveys.results import survey_results
 from surveys.selectors import load_structure
 
@@ -214,6 +215,17 @@ def test_a_survey_with_fewer_than_5_responses_shows_commissioners_no_counts(worl
     assert results.total == "fewer than 5"
     visits = next(row for _, rows in results.sections for row in rows if row.question == world["visits"])
     assert visits.average == "" and visits.smallest == ""
+
+
+def test_the_summary_does_not_tell_one_response_from_four(commissioner_client, world):
+    url = reverse("surveys_staff:summary", args=[world["survey"].pk])
+    _send(world, who="A partner", visits=4)
+    one = Page(commissioner_client.get(url).content.decode())
+    for _ in range(3):
+        _send(world, who="A partner", visits=4)
+    four = Page(commissioner_client.get(url).content.decode())
+    assert text(one.main()) == text(four.main())
+    assert "fewer than 5 responses." in text(one.main())
 
 
 @pytest.mark.parametrize("url_name", ["surveys_staff:results", "surveys_staff:summary", "surveys_staff:results_csv"])
