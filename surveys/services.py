@@ -1,5 +1,5 @@
-"""The writes that matter for surveys: answering, member review comments, invitations and
-reminders, and keeping scale questions' choices right.
+"""The writes that matter for surveys: answering, member review (comments, and the invitation
+to review), invitations and reminders, and keeping scale questions' choices right.
 
 Sending answers (`submit_response`) is different for each audience, because anonymity is made
 here (docs/decisions/0012-anonymous-survey-answers.md):
@@ -170,6 +170,22 @@ def add_review_comment(*, question: Question, member: Member, concerns: list[str
     if survey.status != Survey.Status.REVIEW:
         raise SurveyError("This survey is no longer in member review, so comments are closed.")
     return ReviewComment.objects.create(question=question, member=member, concerns=concerns, comment=comment.strip())
+
+
+def invite_reviewers(*, survey: Survey, send_after_commit: bool = True) -> int:
+    """While the survey is in member review, queues the review invitation to each chosen
+    reviewer (once per reviewer per survey, ever: the outbox's unique key). Called whenever staff
+    save the survey, so putting it into review invites everyone chosen, and a reviewer added
+    later is invited then. Members taking a break or who have left are not asked. Returns how
+    many active reviewers there are (each asked once, now or before)."""
+    if survey.status != Survey.Status.REVIEW:
+        return 0
+    with transaction.atomic():
+        reviewers = list(
+            survey.reviewers.filter(status=Member.Status.ACTIVE, erased_at__isnull=True).select_related("user")
+        )
+        messages.queue_review_invitations(survey, reviewers, send_after_commit=send_after_commit)
+    return len(reviewers)
 
 
 def invite_members(*, survey: Survey, members: Iterable[Member]) -> int:

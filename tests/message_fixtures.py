@@ -30,6 +30,7 @@ from members.models import Member
 from members.tests.factories import MemberFactory, UserFactory, give_consents
 from outbox.models import Message
 from surveys import services as surveys
+from surveys.models import Survey
 from surveys.tests.factories import partners_survey
 
 # Titles as a group might write them: none may show in a subject line or a text message.
@@ -197,6 +198,13 @@ def _survey_reminder(member: Member) -> None:
     survey = _survey_about_something_painful()
     surveys.invite_members(survey=survey, members=[member])
     surveys.send_reminders(survey=survey)
+
+
+@makes("surveys.review_invitation")
+def _survey_review_invitation(member: Member) -> None:
+    survey = partners_survey(title=SENSITIVE_TITLE, status=Survey.Status.REVIEW)["survey"]
+    survey.reviewers.add(member)
+    surveys.invite_reviewers(survey=survey)
 
 
 # --- Discussions ----------------------------------------------------------------------------------

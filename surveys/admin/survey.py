@@ -209,6 +209,11 @@ class SurveyAdmin(AccessibleAdminMixin, admin.ModelAdmin):
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Reviewers are saved with the other related rows, so they are all known only now.
+        services.invite_reviewers(survey=form.instance)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         survey = self.get_object(request, object_id)
         if survey is not None and request.method == "GET" and has_answers(survey):
