@@ -12,18 +12,13 @@ import uuid
 
 from django import forms
 
+from nhsuk_forms.limits import NoBrowserLimits, too_long
+
 from .models import BODY_LIMIT, AlertSettings, Frequency, Post, Report, Topic
 
 
-def _too_long(what: str) -> str:
-    return f"{what} must be %(limit_value)s characters or fewer. You have typed %(show_value)s."
-
-
-class _Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
+class _Form(NoBrowserLimits, forms.Form):
+    pass
 
 
 class TokenMixin(forms.Form):
@@ -45,7 +40,7 @@ def _body_field(label: str, help_text: str) -> forms.CharField:
         help_text=help_text,
         max_length=BODY_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write your message.", "max_length": _too_long("Your message")},
+        error_messages={"required": "Write your message.", "max_length": too_long("Your message")},
     )
 
 
@@ -74,7 +69,7 @@ class PostForm(TokenMixin, _Form):
         label="Title",
         help_text="A few words that say what your post is about.",
         max_length=150,
-        error_messages={"required": "Give your post a title.", "max_length": _too_long("The title")},
+        error_messages={"required": "Give your post a title.", "max_length": too_long("The title")},
     )
     body = _body_field("Your post", BODY_HELP)
     content_note = forms.CharField(
@@ -83,7 +78,7 @@ class PostForm(TokenMixin, _Form):
         "for example \u201cbirth trauma\u201d. Your post will be folded away until someone chooses to read it.",
         max_length=200,
         required=False,
-        error_messages={"max_length": _too_long("The content note")},
+        error_messages={"max_length": too_long("The content note")},
     )
 
     def __init__(self, *args, staff: bool = False, editing: bool = False, **kwargs):
@@ -115,7 +110,7 @@ class ReportForm(_Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _too_long("What you tell us")},
+        error_messages={"max_length": too_long("What you tell us")},
     )
 
 
@@ -148,7 +143,7 @@ class AskTheTeamForm(TokenMixin, _Form):
         label="What is it about?",
         help_text="A few words, for example \u201cA question about expenses\u201d.",
         max_length=120,
-        error_messages={"required": "Say in a few words what it is about.", "max_length": _too_long("This")},
+        error_messages={"required": "Say in a few words what it is about.", "max_length": too_long("This")},
     )
     body = _body_field("Your message", "Only you and the coordinators can see this conversation.")
 
@@ -163,7 +158,7 @@ class HideForm(_Form):
         help_text="Say kindly why the post is hidden. They will see it in \u201cAsk the team\u201d.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write a note to the writer.", "max_length": _too_long("The note")},
+        error_messages={"required": "Write a note to the writer.", "max_length": too_long("The note")},
     )
 
 
@@ -177,5 +172,5 @@ class ApproveForm(_Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": _too_long("The note")},
+        error_messages={"max_length": too_long("The note")},
     )

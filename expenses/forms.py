@@ -15,6 +15,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from nhsuk_forms.limits import NoBrowserLimits, drop_browser_limits, too_long
+
 from . import parsing
 from .models import Category, ExpenseRules
 from .rules import MAX_MESSAGE_LENGTH, ClaimError
@@ -76,23 +78,8 @@ ADD_LINKS = [
 ]
 
 
-def _too_long(what: str) -> str:
-    # Django fills in %(limit_value)s and %(show_value)s when the text is too long.
-    return f"{what} must be %(limit_value)s characters or fewer. You have typed %(show_value)s."
-
-
 def _from_claim_error(error: ClaimError) -> ValidationError:
     return ValidationError(error.message)
-
-
-class NoBrowserLimits:
-    """No maxlength in the page: pasted text would be cut off without a word. The server says
-    what is wrong and keeps everything that was typed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
 
 
 class ItemForm(forms.Form):
@@ -135,14 +122,14 @@ class ItemForm(forms.Form):
                 max_length=TAXI_REASON_MAX,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                error_messages={"max_length": _too_long("The reason")},
+                error_messages={"max_length": too_long("The reason")},
             )
         fields["description"] = forms.CharField(
             label=description_label,
             help_text=description_hint,
             max_length=DESCRIPTION_MAX,
             required=False,
-            error_messages={"max_length": _too_long("This")},
+            error_messages={"max_length": too_long("This")},
         )
         # Every kind of cost can have a receipt, mileage too: the rules may ask for one for any
         # kind (a fuel receipt, say), and a rule the member could never meet would block the claim.
@@ -157,8 +144,7 @@ class ItemForm(forms.Form):
                 required=False,
             )
         self.fields.update(fields)
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)  # see NoBrowserLimits
+        drop_browser_limits(self)
         if not self.is_bound and not self.initial.get("token"):
             self.initial["token"] = uuid.uuid4().hex
 
@@ -226,7 +212,7 @@ class SubmitForm(NoBrowserLimits, forms.Form):
         max_length=MESSAGE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _too_long("Your reply")},
+        error_messages={"max_length": too_long("Your reply")},
     )
     declaration = forms.MultipleChoiceField(
         label="Declaration",

@@ -5,28 +5,16 @@ from __future__ import annotations
 
 from django import forms
 
+from nhsuk_forms.limits import NoBrowserLimits, too_long
+
 from .models import Audience, Credit, Format, Language, Rating, ReaderFeedback, Suggestion, Topic
-
-
-def _too_long(what: str) -> str:
-    # Django fills in %(limit_value)s and %(show_value)s when the text is too long.
-    return f"{what} must be %(limit_value)s characters or fewer. You have typed %(show_value)s."
-
-
-class _NoBrowserLimits:
-    """No browser-side length limit: pasted text would be cut off without a word. The server
-    says what is wrong and keeps everything that was typed."""
-
-    def _drop_maxlength(self) -> None:
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
 
 
 def _choices(empty: str, choices) -> list[tuple[str, str]]:
     return [("", empty), *choices]
 
 
-class SearchForm(forms.Form):
+class SearchForm(NoBrowserLimits, forms.Form):
     """Words to search for, and the filters. Anything unknown in the address is ignored."""
 
     q = forms.CharField(label="Search the library", required=False, max_length=200)
@@ -38,7 +26,6 @@ class SearchForm(forms.Form):
     def __init__(self, *args, topics: list[Topic], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = _choices("Any topic", [(topic.slug, topic.name) for topic in topics])
-        self.fields["q"].widget.attrs.pop("maxlength", None)
 
     def cleaned_or_empty(self) -> dict[str, str]:
         """The filters that are valid; an unknown choice in a shared link just drops out."""
@@ -47,7 +34,7 @@ class SearchForm(forms.Form):
         return {name: cleaned.get(name) or "" for name in self.fields}
 
 
-class ReaderFeedbackForm(_NoBrowserLimits, forms.Form):
+class ReaderFeedbackForm(NoBrowserLimits, forms.Form):
     useful = forms.ChoiceField(
         label="Was this useful?",
         choices=ReaderFeedback.Useful.choices,
@@ -60,15 +47,11 @@ class ReaderFeedbackForm(_NoBrowserLimits, forms.Form):
         required=False,
         max_length=1500,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _too_long("Your answer")},
+        error_messages={"max_length": too_long("Your answer")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._drop_maxlength()
 
-
-class SuggestionForm(_NoBrowserLimits, forms.Form):
+class SuggestionForm(NoBrowserLimits, forms.Form):
     kind = forms.ChoiceField(
         label="What should the group do?",
         choices=Suggestion.Kind.choices,
@@ -80,22 +63,18 @@ class SuggestionForm(_NoBrowserLimits, forms.Form):
         label="What is it about?",
         help_text="For example: a leaflet for partners about the first weeks at home.",
         max_length=200,
-        error_messages={"required": "Tell us what it is about.", "max_length": _too_long("This")},
+        error_messages={"required": "Tell us what it is about.", "max_length": too_long("This")},
     )
     details = forms.CharField(
         label="Why would it help? (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": _too_long("Your answer")},
+        error_messages={"max_length": too_long("Your answer")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._drop_maxlength()
 
-
-class ReviewForm(_NoBrowserLimits, forms.Form):
+class ReviewForm(NoBrowserLimits, forms.Form):
     """A reviewer's ratings for each question, their overall feedback, and a comment on a part."""
 
     overall = forms.CharField(
@@ -104,7 +83,7 @@ class ReviewForm(_NoBrowserLimits, forms.Form):
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": _too_long("Your feedback")},
+        error_messages={"max_length": too_long("Your feedback")},
     )
     quote = forms.CharField(
         label="Copy the words you want to comment on (optional)",
@@ -112,14 +91,14 @@ class ReviewForm(_NoBrowserLimits, forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": _too_long("The words you copied")},
+        error_messages={"max_length": too_long("The words you copied")},
     )
     comment = forms.CharField(
         label="What do you think about that part?",
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _too_long("Your comment")},
+        error_messages={"max_length": too_long("Your comment")},
     )
 
     def __init__(self, *args, questions: list[str], answered: dict[int, str] | None = None, **kwargs):
@@ -137,7 +116,6 @@ class ReviewForm(_NoBrowserLimits, forms.Form):
         # The questions first, in the order staff asked them.
         self.fields = {**rating_fields, **self.fields}
         self.questions = questions
-        self._drop_maxlength()
 
     @property
     def rating_fields(self):
@@ -164,7 +142,7 @@ class ReviewForm(_NoBrowserLimits, forms.Form):
         }
 
 
-class CreditForm(_NoBrowserLimits, forms.Form):
+class CreditForm(NoBrowserLimits, forms.Form):
     named = forms.TypedChoiceField(
         label="Would you like your name in the credits?",
         help_text=(
@@ -181,7 +159,7 @@ class CreditForm(_NoBrowserLimits, forms.Form):
         help_text="For example, your first name, or your first name and the first letter of your surname.",
         required=False,
         max_length=80,
-        error_messages={"max_length": _too_long("The name")},
+        error_messages={"max_length": too_long("The name")},
     )
 
     def __init__(self, *args, credit: Credit | None = None, **kwargs):
@@ -191,7 +169,6 @@ class CreditForm(_NoBrowserLimits, forms.Form):
                 "credited_as": credit.credited_as,
             }
         super().__init__(*args, **kwargs)
-        self._drop_maxlength()
 
     def clean(self):
         cleaned = super().clean()

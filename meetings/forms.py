@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from nhsuk_forms.limits import drop_browser_limits, too_long
+
 # The tick-box needs, and the Registration field each one sets.
 NEED_CHOICES = [
     ("needs_childcare", "Childcare, or I will bring my baby"),
@@ -11,11 +13,6 @@ NEED_CHOICES = [
     ("needs_bsl", "A British Sign Language (BSL) interpreter"),
 ]
 NEED_FIELDS = [field for field, _ in NEED_CHOICES]
-
-
-def _too_long(what: str) -> str:
-    # Django fills in %(limit_value)s and %(show_value)s when the text is too long.
-    return f"{what} must be %(limit_value)s characters or fewer. You have typed %(show_value)s."
 
 
 class MeetingNeedsForm(forms.Form):
@@ -33,14 +30,14 @@ class MeetingNeedsForm(forms.Form):
         help_text="Tell us which language, for example Polish or Urdu.",
         max_length=60,
         required=False,
-        error_messages={"max_length": _too_long("The language")},
+        error_messages={"max_length": too_long("The language")},
     )
     dietary = forms.CharField(
         label="Food and drink (optional)",
         help_text="For example, vegetarian, halal or a food allergy.",
         max_length=200,
         required=False,
-        error_messages={"max_length": _too_long("Food and drink")},
+        error_messages={"max_length": too_long("Food and drink")},
     )
     other_needs = forms.CharField(
         label="Anything else we should know (optional)",
@@ -48,15 +45,12 @@ class MeetingNeedsForm(forms.Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _too_long("Anything else")},
+        error_messages={"max_length": too_long("Anything else")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # No browser-side length limit: pasted text would be cut off without a word. The server
-        # says what is wrong and keeps everything that was typed.
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
+        drop_browser_limits(self)
 
     @classmethod
     def initial_from(cls, needs: dict) -> dict:

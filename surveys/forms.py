@@ -15,6 +15,8 @@ from typing import Any
 
 from django import forms
 
+from nhsuk_forms.limits import drop_browser_limits
+
 from .models import Question, ReviewComment, Section
 from .rules import Draft
 
@@ -81,9 +83,7 @@ class SectionForm(forms.Form):
                     },
                 )
                 self.initial[name] = entry.get("text", "")
-        # No browser-side length limit: pasted text would be cut off without a word.
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
+        drop_browser_limits(self)
 
     def _add_choice_field(self, question: Question, name: str, label: str, entry: dict[str, Any]) -> None:
         choices = [(str(choice.pk), choice.label) for choice in question.choices.all()]
@@ -160,7 +160,7 @@ class ReviewCommentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["concerns"].legend_size = "s"
-        self.fields["comment"].widget.attrs.pop("maxlength", None)
+        drop_browser_limits(self)
 
     def clean(self):
         data = super().clean()

@@ -168,7 +168,8 @@ def start(request, pk=None, key=None):
 
 
 def _merge(draft: Draft, form: SectionForm) -> Draft:
-    merged = {key: value for key, value in draft.items() if int(key) not in {q.pk for q in form.questions}}
+    on_this_page = {question.pk for question in form.questions}
+    merged = {key: value for key, value in draft.items() if int(key) not in on_this_page}
     merged.update(form.entries())
     return merged
 
