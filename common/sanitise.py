@@ -50,21 +50,23 @@ def clean_html(value: str) -> str:
     )
 
 
-def markdown_to_html(text: str) -> str:
+def markdown_to_html(text: str, *, first_heading: int = 2) -> str:
     """Markdown rendered to HTML, then cleaned: raw HTML inside the Markdown is cleaned too.
 
     A top-level ``# heading`` would compete with the page's own title, so headings start at
-    level 2 (``#`` becomes ``<h2>``).
+    ``first_heading`` (``#`` becomes ``<h2>`` by default; ``<h3>`` where the text sits under a
+    heading of the page's own), and none goes deeper than ``<h4>``.
     """
     rendered = markdown_lib.markdown(
         text or "",
         extensions=["sane_lists", "tables"],
         output_format="html",
     )
+    shift = first_heading - 1
+    # Deepest first, so a heading already moved down is not moved again.
     for level in (4, 3, 2, 1):
-        rendered = rendered.replace(f"<h{level}>", f"<h{min(level + 1, 4)}>").replace(
-            f"</h{level}>", f"</h{min(level + 1, 4)}>"
-        )
+        moved = min(level + shift, 4)
+        rendered = rendered.replace(f"<h{level}>", f"<h{moved}>").replace(f"</h{level}>", f"</h{moved}>")
     return clean_html(rendered)
 
 

@@ -53,3 +53,12 @@ def test_markdown_headings_start_below_the_page_title():
 
 def test_plain_text_drops_tags_and_reads_entities():
     assert plain_text("<p>Tea &amp; cake</p><script>x()</script>") == "Tea & cake"
+
+
+def test_text_under_a_heading_of_the_page_starts_its_headings_lower_and_none_deeper_than_h4():
+    cleaned = markdown_to_html("# One\n\n## Two\n\n### Three", first_heading=3)
+
+    assert "<h3>One</h3>" in cleaned
+    assert "<h4>Two</h4>" in cleaned
+    assert "<h4>Three</h4>" in cleaned
+    assert "<h2>" not in cleaned
