@@ -12,6 +12,8 @@ import os
 import re
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,6 +32,18 @@ NARROW = {"width": 320, "height": 640}
 OUTSIDE = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1)[:/])")
 QUICK_EXIT_URL = "https://neutral.example/weather"
 START_URL = "https://start.example/"
+
+
+# Every page is checked at both widths.
+WIDTHS = [pytest.param(DESKTOP, id="desktop-1280px"), pytest.param(NARROW, id="phone-320px")]
+
+
+def log_in(context, portal: str, user) -> None:
+    """Logs the browser in as `user`, with a session made by Django's test client."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": portal}])
 
 
 def neutral_page(title: str) -> str:

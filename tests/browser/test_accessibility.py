@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import DESKTOP, NARROW, open_signup_with_errors
+from .conftest import NARROW, WIDTHS, open_signup_with_errors
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,6 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
-WIDTHS = [pytest.param(DESKTOP, id="desktop-1280px"), pytest.param(NARROW, id="phone-320px")]
 
 _axe = Axe()
 

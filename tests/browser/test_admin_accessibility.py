@@ -16,17 +16,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, NARROW
+from .conftest import WIDTHS, log_in
 from .test_accessibility import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = [pytest.param(DESKTOP, id="desktop-1280px"), pytest.param(NARROW, id="phone-320px")]
 
 
 def log_in_with_two_step(context, portal: str, user) -> None:
@@ -35,10 +31,7 @@ def log_in_with_two_step(context, portal: str, user) -> None:
     from members.tests.totp import activate_totp
 
     activate_totp(user)
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": portal}])
+    log_in(context, portal, user)
 
 
 @pytest.fixture
@@ -102,7 +95,9 @@ def _library_records(member) -> dict:
         title="Feeling low after having a baby",
         body="Comprehensive multidisciplinary perinatal assessment facilitates individualised intervention. " * 8,
     )
-    Source.objects.create(resource=leaflet, title="CG192", publisher="NICE", url="https://www.nice.org.uk/guidance/cg192")
+    Source.objects.create(
+        resource=leaflet, title="CG192", publisher="NICE", url="https://www.nice.org.uk/guidance/cg192"
+    )
     credit(leaflet, member, named=True, credited_as="Amira")
     publish(leaflet)
     library.give_reader_feedback(resource=leaflet, useful="partly", missing="The number to call at night.")

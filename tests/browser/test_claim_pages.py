@@ -10,23 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from .conftest import DESKTOP, NARROW
+from .conftest import WIDTHS, log_in
 from .test_accessibility import check_page
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = [pytest.param(DESKTOP, id="desktop-1280px"), pytest.param(NARROW, id="phone-320px")]
-
-
-def log_in(context, portal: str, user) -> None:
-    """Logs the browser in as `user`, with a session made by Django's test client."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": portal}])
 
 
 @pytest.fixture

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DESKTOP, NARROW
+from .conftest import NARROW, WIDTHS, log_in
 from .test_accessibility import check_page
 from .test_admin_accessibility import log_in_with_two_step
-from .test_meeting_pages import log_in
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = [pytest.param(DESKTOP, id="desktop-1280px"), pytest.param(NARROW, id="phone-320px")]
 
 
 @pytest.fixture

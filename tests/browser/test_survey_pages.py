@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DESKTOP, NARROW
+from .conftest import WIDTHS, log_in
 from .test_accessibility import check_page
-from .test_meeting_pages import log_in
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = [pytest.param(DESKTOP, id="desktop-1280px"), pytest.param(NARROW, id="phone-320px")]
 
 
 @pytest.fixture
