@@ -24,13 +24,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     LOG_FORMAT=json \
     WEB_CONCURRENCY=3
 
-# WeasyPrint (PDF documents) needs Pango and HarfBuzz, and at least one font.
+# WeasyPrint (PDF documents) needs Pango and HarfBuzz, and fonts: DejaVu, and Noto for the
+# scripts resources are written in besides Latin (Arabic and Urdu, Gurmukhi, Bengali).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
+        fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

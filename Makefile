@@ -7,7 +7,7 @@ PORT ?= 8000
 
 export DJANGO_SETTINGS_MODULE ?= involvement.settings.development
 
-.PHONY: run test install lint check clean demo-code bench
+.PHONY: run test install lint check clean demo-code bench bench-report report-images
 
 ## run: set everything up, load demo data, start the web server, worker and scheduler
 run: install
@@ -15,9 +15,12 @@ run: install
 	$(BIN)/python manage.py seed_demo --port $(PORT)
 	PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-## test: install what is missing and run every test
+## test: install what is missing and run every test (in TEST_PROCESSES processes, default 2)
+# --dist loadgroup keeps each browser and integration file in one process (see conftest.py);
+# --no-loadscope-reorder keeps pytest-django's order (tests that empty the database come last).
+TEST_PROCESSES ?= 2
 test: install
-	DJANGO_SETTINGS_MODULE=involvement.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=involvement.settings.test $(BIN)/pytest --numprocesses $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -49,9 +52,17 @@ check: install
 bench: install
 	$(BIN)/python -m bench.request_cost
 
+## bench-report: time the yearly involvement report and count its queries at two sizes (see bench/period_report.py)
+bench-report: install
+	$(BIN)/python -m bench.period_report
+
 clean:
 	rm -rf var/ .pytest_cache
 
 ## demo-code: the current two-step code for the demo coordinator and commissioner
 demo-code:
 	@$(BIN)/python manage.py demo_code
+
+## report-images: remake the pictures of the reports' first pages shown in the README (needs pdftoppm)
+report-images: install
+	docs/reports/make-images.sh

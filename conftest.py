@@ -28,9 +28,12 @@ def _using_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks added here
 def pytest_collection_modifyitems(config, items):
     reasons = {
-        "postgres": None if _using_postgres() else "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+        "postgres": None
+        if _using_postgres()
+        else "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
         "redis": None if os.environ.get("REDIS_URL") else "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0",
         "browser": None
         if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
@@ -40,6 +43,17 @@ def pytest_collection_modifyitems(config, items):
         for marker, reason in reasons.items():
             if reason and item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=reason))
+    # With pytest-xdist (`make test` runs two processes), each file of browser tests and of
+    # integration tests runs whole in one process, one group after another: one Chromium, and
+    # the module fixtures that make a database or start servers are never set up by two
+    # processes at once. Every other test is sent on its own, in pytest-django's order
+    # (tests that empty the database after those that rely on what migrations put there).
+    grouped = {
+        item.path: group for group in ("browser", "integration") for item in items if item.get_closest_marker(group)
+    }
+    for item in items:
+        if item.path in grouped:
+            item.add_marker(pytest.mark.xdist_group(grouped[item.path]))
 
 
 @pytest.fixture(autouse=True)

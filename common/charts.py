@@ -104,9 +104,11 @@ def _value_text(bar: Bar) -> str:
 
 
 def describe(title: str, bars: Sequence[Bar], total_shown: str, unit: str) -> str:
-    """The chart in words: every bar's figure, for the SVG's ``<desc>`` and screen readers."""
+    """The chart in words: every bar's figure, for the SVG's ``<desc>`` and screen readers.
+    With no ``total_shown`` (counts that are not parts of a whole) it says no "out of"."""
     parts = [f"{bar.label}: {_value_text(bar)}" for bar in bars]
-    return f"{title}. Out of {total_shown} {unit}. " + ". ".join(parts) + "."
+    out_of = f"Out of {total_shown} {unit}. " if total_shown else ""
+    return f"{title}. {out_of}" + ". ".join(parts) + "."
 
 
 def _svg(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
@@ -152,14 +154,30 @@ def bar_chart(
     unit: str = "people",
     label_heading: str = "Answer",
     count_heading: str = "Number",
+    percentages: bool = True,
 ) -> BarChart:
     """A horizontal bar chart of ``rows`` (label, count), with percentages of ``total`` (the
     sum of the counts unless given: give it when people may be in several rows).
 
     ``chart_id`` must be unique on the page (it names the title and description). With
-    ``suppress_small`` small counts are hidden as `common.suppression` says.
+    ``suppress_small`` small counts are hidden as `common.suppression` says. With
+    ``percentages=False`` (counts that are not parts of one whole, such as members at the end
+    of each month) there is no total and no percentages.
     """
     rows = [(str(label), int(count)) for label, count in rows]
+    if not percentages:
+        bars = [Bar(label, count, str(count), None, "") for label, count in rows]
+        description = describe(title, bars, "", unit)
+        return BarChart(
+            chart_id=chart_id,
+            title=title,
+            description=description,
+            bars=bars,
+            total_shown="",
+            svg=_svg(chart_id, title, description, bars),
+            label_heading=label_heading,
+            count_heading=count_heading,
+        )
     if total is None:
         total = sum(count for _, count in rows)
     bars, total_shown = _bars(rows, total, suppress_small, cells_add_up)

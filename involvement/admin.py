@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.db import models
 
+# Projects, "you said, we did" and members' words, and report runs, are registered in modules of their own.
+from . import admin_projects, admin_reports  # noqa: F401
 from .models import GroupProfile, Signpost
 
 # Django 5.2 warns that URL fields will assume https:// in Django 6; say so now.

@@ -17,24 +17,33 @@ class NavItem:
     current: bool
 
 
+# What a commissioner has besides Reports.
+ACCOUNT_ITEMS = ("Account", "Two-step security", "Log out")
+
+
 def _navigation(request) -> list[NavItem]:
     user = request.user
     items: list[tuple[str, str]] = [
         ("Home", reverse("home")),
         ("Meetings", reverse("meetings:upcoming")),
         ("Library", reverse("library:home")),
+        # Members who have not left see every item there; everyone else the items marked public.
+        ("You said, we did", reverse("impact:list")),
     ]
     if user.is_authenticated:
         person_facts(request)  # the role checks below then read the cached groups, not the database
         if is_coordinator(user):
             items.append(("Admin", reverse("admin:index")))
             items.append(("Meetings (staff)", reverse("meetings_staff:meeting_list")))
-        if is_coordinator(user) or is_commissioner(user):
-            # Coordinators see full results there; commissioners the summaries with small numbers hidden.
+            # Full results; the suppressed summary shows what the survey results report shows.
             items.append(("Survey results", reverse("surveys_staff:list")))
+            items.append(("Reports", reverse("reports:home")))
         if member_state(request) or is_coordinator(user):
             # The feed itself turns away members still joining or taking a break (discussions.access).
             items.append(("Group feed", reverse("discussions:feed")))
+        if member_state(request) or is_coordinator(user):
+            # The pages themselves turn away members who have left (involvement.access).
+            items.append(("Projects", reverse("impact:projects")))
         if member_state(request):
             items.append(("Your involvement", reverse("members:dashboard")))
             items.append(("Expenses", reverse("expenses:claims")))
@@ -43,6 +52,9 @@ def _navigation(request) -> list[NavItem]:
         if requires_mfa(user):
             items.append(("Two-step security", reverse("mfa_index")))
         items.append(("Log out", reverse("account_logout")))
+        if is_commissioner(user):
+            # Commissioners get reports and nothing else, whatever other role they also have.
+            items = [("Reports", reverse("reports:home"))] + [item for item in items if item[0] in ACCOUNT_ITEMS]
     else:
         items.append(("Join the group", reverse("members:join")))
         items.append(("Log in", reverse("account_login")))

@@ -168,6 +168,10 @@ def seed_group() -> list[DemoLogin]:
 
     seed_discussions()
 
+    from .demo_projects import seed_projects
+
+    seed_projects()
+
     return [
         DemoLogin("member", DEMO_MEMBERS[0][0], DEMO_PASSWORD, needs_code=False),
         DemoLogin("coordinator", coordinator.email, DEMO_PASSWORD, needs_code=True),

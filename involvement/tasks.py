@@ -5,8 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 from django.core import management
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from . import report_runs
 from .health import HEARTBEAT_CACHE_KEY
 
 
@@ -28,3 +30,9 @@ def record_heartbeat() -> str:
 def clear_expired_sessions() -> None:
     """Removes sessions that have timed out, so the session table does not grow for ever."""
     management.call_command("clearsessions")
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def make_report(run_id: int) -> str:
+    """Makes one asked-for report (`involvement.report_runs.make_report`); safe to run twice."""
+    return report_runs.make_report(run_id)

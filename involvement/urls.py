@@ -26,6 +26,8 @@ urlpatterns = [
     path("expenses/", include("expenses.receipt_urls")),
     path("expenses/", include("expenses.urls")),
     path("library/", include("library.urls")),
+    path("reports/", include("involvement.report_urls")),
+    path("", include("involvement.impact_urls")),
 ]
 
 handler400 = "involvement.errors.bad_request"

@@ -59,11 +59,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request) -> str:
-        """Members land on "Your involvement"; staff and commissioners keep the usual page."""
+        """Members land on "Your involvement", commissioners on their Reports page (all they may
+        use); staff keep the usual page."""
         from .roles import is_commissioner
         from .state import member_state
 
         user = request.user
+        if is_commissioner(user):
+            return reverse("reports:home")
         if not user.is_staff and not is_commissioner(user) and member_state(request):
             return reverse("members:dashboard")
         return super().get_login_redirect_url(request)

@@ -284,7 +284,11 @@ def erase_member(*, member: Member, requested_by_member: bool = True, erased_by:
 
     Member.objects.filter(pk=member.pk).update(
         status=Member.Status.LEFT,
-        status_changed_at=timezone.now(),
+        # Someone who had already left keeps the day they left: reports count leavers by it.
+        status_changed_at=models.Case(
+            models.When(status=Member.Status.LEFT, then=models.F("status_changed_at")),
+            default=models.Value(timezone.now()),
+        ),
         erased_at=timezone.now(),
         pronouns="",
         phone="",

@@ -7,7 +7,8 @@ Everything a message may need to know about its recipient is decided here, so th
 - account emails (``outbox.sending.ACCOUNT``: the welcome email with its set-password link)
   go to any live account with an email address, whatever its contact choices, because
   without them the person cannot reach their own account;
-- staff messages (``STAFF``: notices to coordinators) go only to active staff by email.
+- staff messages (``STAFF``: notices to coordinators, and "your report is ready" to the staff
+  member or commissioner who asked for it) go only to active staff and commissioners, by email.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from outbox.models import Channel as OutboxChannel
 from outbox.sending import ACCOUNT
 
 from .consent import can_contact
-from .models import Channel, Member
+from .models import Channel, Member, User
+from .roles import COMMISSIONERS, is_commissioner
 
 STAFF = "staff"
 
@@ -30,7 +32,8 @@ class MemberRecipients:
             erased = bool(member and member.erased_at)
             return channel == OutboxChannel.EMAIL and user.is_active and bool(user.email) and not erased
         if purpose == STAFF:
-            return channel == OutboxChannel.EMAIL and user.is_active and user.is_staff and bool(user.email)
+            staff_or_commissioner = user.is_staff or is_commissioner(user)
+            return channel == OutboxChannel.EMAIL and user.is_active and staff_or_commissioner and bool(user.email)
         member = Member.objects.filter(user=user).first()
         if member is None:
             return False
@@ -55,4 +58,11 @@ class MemberRecipients:
                 channels.add(Channel.EMAIL.value)
             if row["contact_by_sms"]:
                 channels.add(Channel.SMS.value)
+        # Commissioners have no member record (and are not staff): they are written to by email.
+        # Asked only when some recipient is neither, so a message to members costs no query more.
+        others = [user.pk for user in users if user.pk not in chosen]
+        if others:
+            commissioners = User.objects.filter(pk__in=others, groups__name=COMMISSIONERS).values_list("pk", flat=True)
+            for pk in commissioners:
+                chosen[pk] = {OutboxChannel.EMAIL}
         return chosen

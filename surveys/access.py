@@ -5,8 +5,10 @@ results goes through here, so "not yours" is a 404 by construction.
   taking a break); commissioners and the public are refused. Drafts are never shown.
 * Public surveys are found only by their unguessable key, never by number.
 * Member review pages are for the members chosen as reviewers, while the survey is in review.
-* Results with free text and filters are for coordinators; the summary with small numbers
-  suppressed and no free text is for commissioners (and coordinators, to see what they see).
+* Results with free text and filters are for coordinators, and so is the summary with small
+  numbers suppressed and no free text (what the survey results report shows). Commissioners get
+  reports and nothing else: the survey results report, from the Reports page, replaces the
+  summary pages for them.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def can_see_full_results(user) -> bool:
 
 
 def can_see_summary(user) -> bool:
-    return is_commissioner(user) or is_coordinator(user)
+    """The suppressed summary and the list of surveys: coordinators only (commissioners have
+    the survey results report instead)."""
+    return can_see_full_results(user)
 
 
 def get_survey_for_results(user, pk: int, *, full: bool) -> Survey:

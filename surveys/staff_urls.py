@@ -1,5 +1,5 @@
 """Staff pages for surveys, under /staff/surveys/: results for coordinators, the suppressed
-summary for commissioners, the CSV export, and invitations and reminders."""
+summary (what the commissioners' survey report shows), the CSV export, and invitations and reminders."""
 
 from django.urls import path
 

@@ -5,8 +5,9 @@ Who may use each view:
 - ``results``, ``results_csv``, ``text_answers``, ``invite``: coordinators only (never a
   commissioner, even one who is also staff); everyone else gets 403, and logged-out visitors
   go to log in.
-- ``survey_list`` and ``summary``: commissioners and coordinators. The summary suppresses every
-  count under 5 and shows no free text and no filters.
+- ``survey_list`` and ``summary``: coordinators only (commissioners have the survey results
+  report on their Reports page instead). The summary suppresses every count under 5 and shows
+  no free text and no filters: what the report shows.
 Drafts and surveys in member review have no results (404).
 """
 

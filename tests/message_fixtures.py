@@ -338,3 +338,25 @@ def _review_due(member: Member) -> None:
     library.publish_resource(resource=overdue)
     Resource.objects.filter(pk=overdue.pk).update(review_due_on=timezone.localdate() - dt.timedelta(days=3))
     library_messages.queue_review_due_notices()
+
+
+# --- Reports --------------------------------------------------------------------------------------
+
+
+@makes("involvement.report_ready")
+def _report_ready(member: Member) -> None:
+    """A coordinator's case study of a project with a painful title is ready (the member is not
+    told: reports are for staff and commissioners)."""
+    from involvement.messages import queue_report_ready
+    from involvement.models import ReportRun
+    from involvement.tests.project_factories import project
+    from members.tests.factories import CoordinatorFactory
+
+    run = ReportRun.objects.create(
+        kind=ReportRun.Kind.PROJECT,
+        project=project(title=SENSITIVE_TITLE),
+        requested_by=CoordinatorFactory(),
+        status=ReportRun.Status.READY,
+        finished_at=timezone.now(),
+    )
+    queue_report_ready(run)

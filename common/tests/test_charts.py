@@ -75,6 +75,16 @@ def test_small_counts_are_suppressed_when_asked():
     assert len(root.findall(f"{SVG}rect")) == 1
 
 
+def test_counts_that_are_not_parts_of_a_whole_have_no_total_or_percentages():
+    chart = _chart(rows=[("31 May 2025", 18), ("30 June 2025", 15)], percentages=False)
+    assert [(bar.shown, bar.percent_shown) for bar in chart.bars] == [("18", ""), ("15", "")]
+    assert chart.total_shown == ""
+    assert "Out of" not in chart.description
+    assert "31 May 2025: 18. 30 June 2025: 15." in chart.description
+    texts = [t.text for t in ET.fromstring(str(chart.svg)).findall(f"{SVG}text")]
+    assert "18" in texts and not any("%" in (text or "") for text in texts)
+
+
 def test_the_include_draws_the_chart_and_its_table(rf):
     from django.template.loader import render_to_string
 

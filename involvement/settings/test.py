@@ -10,6 +10,13 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("MFA_ENCRYPTION_KEY", "dGVzdC1vbmx5LW5vdC1zZWNyZXQta2V5LTAxMjM0NTY=")
+# Files the tests write (uploads, the filesystem broker) go to a folder of their own. With
+# pytest-xdist each test process makes its own (tests look at what is in it) instead of sharing
+# the one its parent made; processes a test starts inherit their parent's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and os.environ.get("PORTAL_TEST_VAR_DIR_OF") != _worker:
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix=f"portal-test-{_worker}-")
+    os.environ["PORTAL_TEST_VAR_DIR_OF"] = _worker
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 os.environ.setdefault("LOG_FORMAT", "text")
 

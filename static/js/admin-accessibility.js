@@ -39,6 +39,11 @@
       const shown = container.querySelector('.select2-selection__rendered')
       const ids = [nameId, shown && shown.id].filter(Boolean).join(' ')
       if (box.getAttribute('aria-labelledby') !== ids) box.setAttribute('aria-labelledby', ids)
+      // The text select2 shows inside the box says "textbox" to screen readers: with nothing
+      // chosen it has no words of its own, so it is named after the field too.
+      if (shown && shown.getAttribute('role') === 'textbox' && shown.getAttribute('aria-labelledby') !== nameId) {
+        shown.setAttribute('aria-labelledby', nameId)
+      }
     }
     const search = container.querySelector('.select2-search__field')
     if (search && !search.hasAttribute('aria-labelledby')) search.setAttribute('aria-labelledby', nameId)

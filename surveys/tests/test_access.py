@@ -77,13 +77,15 @@ def test_coordinators_see_results_export_written_answers_and_invitations(coordin
         assert coordinator_client.get(url).status_code == 200, url
 
 
-def test_commissioners_see_the_summary_and_the_list_and_members_do_not(
-    commissioner_client, member_client, member, world
+def test_coordinators_see_the_summary_and_the_list_and_commissioners_and_members_do_not(
+    coordinator_client, commissioner_client, member_client, member, world
 ):
+    # Commissioners get reports and nothing else: the survey results report replaces the summary.
     respondent(member)
     summary = reverse("surveys_staff:summary", args=[world["survey"].pk])
     for url in (summary, reverse("surveys_staff:list")):
-        assert commissioner_client.get(url).status_code == 200
+        assert coordinator_client.get(url).status_code == 200
+        assert commissioner_client.get(url).status_code == 403
         assert member_client.get(url).status_code == 403
 
 
@@ -125,11 +127,11 @@ def test_written_answers_of_a_question_in_another_survey_are_not_found(coordinat
     assert coordinator_client.get(url).status_code == 404
 
 
-def test_the_navigation_links_coordinators_and_commissioners_to_survey_results(
+def test_the_navigation_links_only_coordinators_to_survey_results(
     coordinator_client, commissioner_client, member_client, member
 ):
     respondent(member)
     link = f'href="{reverse("surveys_staff:list")}"'
     assert link in coordinator_client.get(reverse("surveys_staff:list")).content.decode()
-    assert link in commissioner_client.get(reverse("surveys_staff:list")).content.decode()
+    assert link not in commissioner_client.get(reverse("home")).content.decode()
     assert link not in member_client.get(reverse("surveys:list")).content.decode()

@@ -191,12 +191,12 @@ def test_a_named_surveys_csv_has_each_members_name(coordinator_client):
     assert rows[0]["Name"] == grace.user.name
 
 
-def test_commissioners_see_small_numbers_suppressed_and_no_written_answers(commissioner_client, world):
+def test_the_summary_shows_small_numbers_suppressed_and_no_written_answers(coordinator_client, world):
     for _ in range(7):
         _send(world, who="A partner", rating="Very good", words="Secret words about me")
     for _ in range(2):
         _send(world, who="A mother or birthing person", rating="Poor", words="Secret words about me")
-    page = commissioner_client.get(reverse("surveys_staff:summary", args=[world["survey"].pk])).content.decode()
+    page = coordinator_client.get(reverse("surveys_staff:summary", args=[world["survey"].pk])).content.decode()
     assert "Secret words about me" not in page
     assert "written answer" not in page
     results = survey_results(load_structure(world["survey"]), for_commissioners=True)
@@ -217,13 +217,13 @@ def test_a_survey_with_fewer_than_5_responses_shows_commissioners_no_counts(worl
     assert visits.average == "" and visits.smallest == ""
 
 
-def test_the_summary_does_not_tell_one_response_from_four(commissioner_client, world):
+def test_the_summary_does_not_tell_one_response_from_four(coordinator_client, world):
     url = reverse("surveys_staff:summary", args=[world["survey"].pk])
     _send(world, who="A partner", visits=4)
-    one = Page(commissioner_client.get(url).content.decode())
+    one = Page(coordinator_client.get(url).content.decode())
     for _ in range(3):
         _send(world, who="A partner", visits=4)
-    four = Page(commissioner_client.get(url).content.decode())
+    four = Page(coordinator_client.get(url).content.decode())
     assert text(one.main()) == text(four.main())
     assert "fewer than 5 responses." in text(one.main())
 

@@ -68,6 +68,7 @@ def admin_records(group_profile):
     survey = partners_survey(title="Your experience of the service")
     library = _library_records(member)
     return {
+        "impact": _impact_records(member, meeting),
         "library": library,
         "coordinator": coordinator,
         "member": member,
@@ -114,6 +115,21 @@ def _library_records(member) -> dict:
     return {"resource": leaflet, "round": round_}
 
 
+def _impact_records(member, meeting) -> dict:
+    """A project with a member involved (named), her words, and a "you said, we did" item raised
+    at the meeting, with a quote of its own."""
+    from involvement.models import ImpactItem
+    from involvement.tests.project_factories import involve, item, project, quote
+
+    welcome = project(title="A new welcome letter")
+    welcome.meetings.add(meeting)
+    involve(welcome, member, named=True, credited_as="Amira", role="Focus group")
+    quote(member=member, project=welcome, words="I wish someone had told me I could bring the baby.")
+    entry = item(source=ImpactItem.Source.MEETING, meeting=meeting, project=welcome, is_public=True)
+    quote(member=member, impact_item=entry, words="The letter came too late for me.", consent=None)
+    return {"project": welcome, "item": entry}
+
+
 def admin_pages(records) -> list[str]:
     return [
         reverse("admin:index"),
@@ -146,6 +162,10 @@ def admin_pages(records) -> list[str]:
         reverse("admin:library_reviewround_change", args=[records["library"]["round"].pk]),
         reverse("admin:library_suggestion_changelist"),
         reverse("admin:library_readerfeedback_changelist"),
+        reverse("admin:involvement_project_change", args=[records["impact"]["project"].pk]),
+        reverse("admin:involvement_impactitem_changelist"),
+        reverse("admin:involvement_impactitem_change", args=[records["impact"]["item"].pk]),
+        reverse("admin:involvement_reportrun_changelist"),
     ]
 
 

@@ -329,6 +329,10 @@ def path_values(route: Route) -> list[dict[str, str]]:
         values = _pks(ResourceFile)
     elif param == "pk" and pattern.startswith("library/"):
         values = _pks(apps.get_model("library", "Resource"))
+    elif param == "pk" and pattern.startswith("projects/"):
+        from involvement.models import Project
+
+        values = _pks(Project, limit=3) or ["999999"]
     elif param == "pk" and re.match(r"(staff/)?surveys/", pattern):
         from surveys.models import Survey
 
@@ -341,6 +345,10 @@ def path_values(route: Route) -> list[dict[str, str]]:
         from discussions.models import Post
 
         values = _pks(Post, limit=5) or ["999999"]
+    elif param == "pk" and pattern.startswith("reports/"):
+        from involvement.models import ReportRun
+
+        values = _pks(ReportRun, limit=4) or ["999999"]
     elif param == "meeting_pk":
         values = meetings
     elif param == "claim_pk":
