@@ -162,25 +162,17 @@ def bar_chart(
     ``chart_id`` must be unique on the page (it names the title and description). With
     ``suppress_small`` small counts are hidden as `common.suppression` says. With
     ``percentages=False`` (counts that are not parts of one whole, such as members at the end
-    of each month) there is no total and no percentages.
+    of each month) there is no total and no percentages, and nothing is suppressed.
     """
+    if suppress_small and not percentages:
+        raise ValueError("Suppression works on parts of a whole: it needs percentages=True.")
     rows = [(str(label), int(count)) for label, count in rows]
     if not percentages:
-        bars = [Bar(label, count, str(count), None, "") for label, count in rows]
-        description = describe(title, bars, "", unit)
-        return BarChart(
-            chart_id=chart_id,
-            title=title,
-            description=description,
-            bars=bars,
-            total_shown="",
-            svg=_svg(chart_id, title, description, bars),
-            label_heading=label_heading,
-            count_heading=count_heading,
-        )
-    if total is None:
-        total = sum(count for _, count in rows)
-    bars, total_shown = _bars(rows, total, suppress_small, cells_add_up)
+        bars, total_shown = [Bar(label, count, str(count), None, "") for label, count in rows], ""
+    else:
+        if total is None:
+            total = sum(count for _, count in rows)
+        bars, total_shown = _bars(rows, total, suppress_small, cells_add_up)
     description = describe(title, bars, total_shown, unit)
     return BarChart(
         chart_id=chart_id,

@@ -55,7 +55,7 @@ def viewer_for(user) -> Viewer:
 
 def impact_items_for(viewer: Viewer) -> QuerySet[ImpactItem]:
     """The items this person may see, newest first, with what each points at (one query)."""
-    items = ImpactItem.objects.select_related("meeting", "survey", "resource", "project")
+    items = ImpactItem.objects.select_related("meeting", "survey", "resource__current_version", "project")
     if not viewer.in_the_group:
         items = items.filter(is_public=True)
     return items.order_by("-raised_on", "-pk")

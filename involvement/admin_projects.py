@@ -24,10 +24,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin_labels import AccessibleAdminMixin
 
 from . import impact
-from .models import RUNG_MEANINGS, ImpactItem, Project, ProjectMember, Quote, Rung, RungChange
+from .models import RUNG_MEANINGS, ImpactItem, Project, ProjectMember, Quote, Rung, RungChange, rung_label
 from .projects import record_naming_decision, save_project, with_consent_state
 
-RUNG_CHOICES = [(rung.value, f"{rung.value}. {rung.label}: {RUNG_MEANINGS[rung]}") for rung in Rung]
+RUNG_CHOICES = [(rung.value, f"{rung_label(rung)}: {RUNG_MEANINGS[rung]}") for rung in Rung]
 
 
 class ProjectForm(forms.ModelForm):
@@ -87,7 +87,19 @@ class ProjectMemberForm(forms.ModelForm):
         return cleaned
 
 
-class ProjectMemberInline(AccessibleAdminMixin, admin.TabularInline):
+class MemberPickerMixin:
+    """For an inline with a ``member`` field: the picker searches when the members app's admin
+    offers a search; otherwise it is a raw id."""
+
+    def get_autocomplete_fields(self, request):
+        member_admin = self.admin_site._registry.get(self.model._meta.get_field("member").related_model)
+        return ["member"] if member_admin is not None and member_admin.search_fields else []
+
+    def get_raw_id_fields(self, request):
+        return [] if self.get_autocomplete_fields(request) else ["member"]
+
+
+class ProjectMemberInline(MemberPickerMixin, AccessibleAdminMixin, admin.TabularInline):
     model = ProjectMember
     form = ProjectMemberForm
     extra = 0
@@ -96,19 +108,11 @@ class ProjectMemberInline(AccessibleAdminMixin, admin.TabularInline):
     verbose_name = "member involved"
     verbose_name_plural = "members involved (counted on members' pages; named only if they agreed)"
 
-    def get_autocomplete_fields(self, request):
-        # The member picker searches when the members app's admin offers a search; otherwise a raw id.
-        member_admin = self.admin_site._registry.get(ProjectMember._meta.get_field("member").related_model)
-        return ["member"] if member_admin is not None and member_admin.search_fields else []
-
-    def get_raw_id_fields(self, request):
-        return [] if self.get_autocomplete_fields(request) else ["member"]
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member__user")
 
 
-class QuoteInline(AccessibleAdminMixin, admin.TabularInline):
+class QuoteInline(MemberPickerMixin, AccessibleAdminMixin, admin.TabularInline):
     model = Quote
     extra = 0
     fields = ["text", "member", "said_on", "can_be_used"]
@@ -117,13 +121,6 @@ class QuoteInline(AccessibleAdminMixin, admin.TabularInline):
     formfield_overrides = {
         Quote._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
     }
-
-    def get_autocomplete_fields(self, request):
-        member_admin = self.admin_site._registry.get(Quote._meta.get_field("member").related_model)
-        return ["member"] if member_admin is not None and member_admin.search_fields else []
-
-    def get_raw_id_fields(self, request):
-        return [] if self.get_autocomplete_fields(request) else ["member"]
 
     def get_queryset(self, request):
         return with_consent_state(super().get_queryset(request).select_related("member__user"))
@@ -207,11 +204,11 @@ class ProjectAdmin(AccessibleAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="rung now", ordering="rung_now")
     def rung_now_shown(self, project: Project) -> str:
-        return f"{project.rung_now}. {project.get_rung_now_display()}"
+        return rung_label(project.rung_now)
 
     @admin.display(description="aimed for", ordering="rung_target")
     def rung_target_shown(self, project: Project) -> str:
-        return f"{project.rung_target}. {project.get_rung_target_display()}"
+        return rung_label(project.rung_target)
 
     @admin.display(description="members' page")
     def members_page(self, project: Project | None):

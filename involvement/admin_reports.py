@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.formatting import long_date
 from members.roles import is_commissioner
 
 from . import report_runs
@@ -53,15 +52,7 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="of")
     def what_of(self, run: ReportRun) -> str:
-        if run.start and run.end:
-            return f"{long_date(run.start)} to {long_date(run.end)}"
-        if run.project:
-            return run.project.title
-        if run.survey:
-            return run.survey.title
-        if run.member:
-            return str(run.member)
-        return ""
+        return report_runs.describe(run, show_member=True)
 
     @admin.display(description="progress")
     def progress(self, run: ReportRun) -> str:

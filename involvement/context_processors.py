@@ -39,10 +39,9 @@ def _navigation(request) -> list[NavItem]:
             items.append(("Survey results", reverse("surveys_staff:list")))
             items.append(("Reports", reverse("reports:home")))
         if member_state(request) or is_coordinator(user):
-            # The feed itself turns away members still joining or taking a break (discussions.access).
+            # The pages themselves turn away who may not use them: the feed members still joining or
+            # taking a break (discussions.access), the projects members who have left (involvement.access).
             items.append(("Group feed", reverse("discussions:feed")))
-        if member_state(request) or is_coordinator(user):
-            # The pages themselves turn away members who have left (involvement.access).
             items.append(("Projects", reverse("impact:projects")))
         if member_state(request):
             items.append(("Your involvement", reverse("members:dashboard")))

@@ -56,8 +56,12 @@ def _row(item: ImpactItem, viewer: Viewer) -> ItemRow:
         if access.survey_is_named(item.survey):
             title, url = item.survey.title, access.survey_url(viewer, item.survey)
     elif item.source == ImpactItem.Source.REVIEW and item.resource is not None:
+        # Readers see the published title (as the library does), never a working title being revised.
         url = access.resource_url(item.resource)
-        title = item.resource.title if url or viewer.coordinator else ""
+        if url:
+            title = item.resource.current_version.title
+        elif viewer.coordinator:
+            title = item.resource.title
     project_url = ""
     if access.can_see_project_page(viewer, item.project):
         project_url = _project_url(item.project.pk)

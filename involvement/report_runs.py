@@ -29,6 +29,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.formatting import long_date
+
 from .models import Project, ReportRun
 
 logger = logging.getLogger(__name__)
@@ -96,6 +98,22 @@ def _enqueue(run_id: int) -> None:
     from .tasks import make_report as task
 
     task.delay(run_id)
+
+
+def describe(run: ReportRun, *, show_member: bool) -> str:
+    """What the run is of: its dates, the project or survey's title, or (for those who may see
+    it) whose certificate."""
+    if run.kind == ReportRun.Kind.PERIOD and run.start and run.end:
+        return f"{long_date(run.start)} to {long_date(run.end)}"
+    if run.kind == ReportRun.Kind.PROJECT:
+        return run.project.title if run.project else "A project that has since been deleted"
+    if run.kind == ReportRun.Kind.SURVEY:
+        return run.survey.title if run.survey else "A survey that has since been deleted"
+    if run.kind == ReportRun.Kind.CERTIFICATE:
+        if not show_member or run.member is None:
+            return ""
+        return str(run.member.user.name or f"member {run.member_id}")
+    return ""
 
 
 # --- In the worker ------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.formatting import long_date
 from common.pagination import paginate
 from common.ratelimit import allow
 from members.access import member_for
@@ -50,22 +49,6 @@ RUNS_PER_PAGE = 20
 Status = ReportRun.Status
 
 
-def describe(run: ReportRun, *, show_member: bool) -> str:
-    """What the run is of: its dates, the project or survey's title, or (for those who may see
-    it) whose certificate."""
-    if run.kind == ReportRun.Kind.PERIOD and run.start and run.end:
-        return f"{long_date(run.start)} to {long_date(run.end)}"
-    if run.kind == ReportRun.Kind.PROJECT:
-        return run.project.title if run.project else "A project that has since been deleted"
-    if run.kind == ReportRun.Kind.SURVEY:
-        return run.survey.title if run.survey else "A survey that has since been deleted"
-    if run.kind == ReportRun.Kind.CERTIFICATE:
-        if not show_member or run.member is None:
-            return ""
-        return str(run.member.user.name or f"member {run.member_id}")
-    return ""
-
-
 def asked_by(run: ReportRun, user) -> str:
     """Who asked: "you", or for coordinators the person's name; commissioners are told only
     that someone else asked."""
@@ -81,7 +64,7 @@ def _rows(runs, user) -> list[dict]:
     return [
         {
             "run": run,
-            "what": describe(run, show_member=show_member),
+            "what": report_runs.describe(run, show_member=show_member),
             "asked_by": asked_by(run, user),
             "stuck": report_runs.is_stuck(run),
             "can_retry": report_runs.can_retry(run),
@@ -137,7 +120,7 @@ def run(request, pk: int):
     stopped = request.GET.get("refresh") == "off"
     context = {
         "run": run,
-        "what": describe(run, show_member=not is_commissioner(user)),
+        "what": report_runs.describe(run, show_member=not is_commissioner(user)),
         "stuck": stuck,
         "can_retry": report_runs.can_retry(run),
         "refresh_seconds": None if finished or stuck or stopped else REFRESH_SECONDS,

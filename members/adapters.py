@@ -67,7 +67,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user = request.user
         if is_commissioner(user):
             return reverse("reports:home")
-        if not user.is_staff and not is_commissioner(user) and member_state(request):
+        if not user.is_staff and member_state(request):
             return reverse("members:dashboard")
         return super().get_login_redirect_url(request)
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,6 +92,14 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+def _write_member(archive, name: str, data: str | bytes) -> None:
+    """Adds a file to a zip with a fixed date, so the same document always has the same bytes
+    (tests are parametrised with them, and pytest-xdist's processes must collect the same tests)."""
+    import zipfile
+
+    archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
+
+
 def docx_bytes(*, macros: bool = False) -> bytes:
     """A minimal real Word document (.docx): a zip with the parts Word writes; ``macros=True``
     adds a VBA project, as a .docm renamed .docx would have."""
@@ -98,19 +107,20 @@ def docx_bytes(*, macros: bool = False) -> bytes:
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
+        write = functools.partial(_write_member, archive)
+        write(
             "[Content_Types].xml",
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'wordprocessingml.document.main+xml"/></Types>',
         )
-        archive.writestr(
+        write(
             "word/document.xml",
             '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
             "<w:body><w:p><w:r><w:t>Feeling low after having a baby</w:t></w:r></w:p></w:body></w:document>",
         )
         if macros:
-            archive.writestr("word/vbaProject.bin", b"\x00" * 64)
+            write("word/vbaProject.bin", b"\x00" * 64)
     return buffer.getvalue()
 
 
@@ -120,7 +130,7 @@ def zip_bytes() -> bytes:
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("notes.txt", "not a document")
+        _write_member(archive, "notes.txt", "not a document")
     return buffer.getvalue()
 
 

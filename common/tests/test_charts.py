@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from common.charts import BAR_COLOUR, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -83,6 +85,11 @@ def test_counts_that_are_not_parts_of_a_whole_have_no_total_or_percentages():
     assert "31 May 2025: 18. 30 June 2025: 15." in chart.description
     texts = [t.text for t in ET.fromstring(str(chart.svg)).findall(f"{SVG}text")]
     assert "18" in texts and not any("%" in (text or "") for text in texts)
+
+
+def test_suppression_is_refused_for_counts_that_are_not_parts_of_a_whole():
+    with pytest.raises(ValueError, match="parts of a whole"):
+        _chart(rows=[("31 May 2025", 3)], percentages=False, suppress_small=True)
 
 
 def test_the_include_draws_the_chart_and_its_table(rf):

@@ -25,7 +25,19 @@ from meetings.models import Registration
 from members.models import Member, TrainingRecord
 from surveys.models import ReviewComment
 
+from . import Progress, stage_counter
+
 HOUR = Decimal(3600)
+# The certificate's sections, in order: progress hears each as its figures are worked out.
+STAGES = (
+    "Summary",
+    "Meetings and activities",
+    "Resources reviewed and written",
+    "Surveys designed",
+    "Projects",
+    "Training",
+    "Confirmation",
+)
 
 
 def hours_text(hours: Decimal) -> str:
@@ -225,18 +237,37 @@ def certificate_period(
 
 
 def certificate_figures(
-    member: Member, start: Day = None, end: Day = None, *, now: dt.datetime | None = None
+    member: Member,
+    start: Day = None,
+    end: Day = None,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> CertificateFigures:
-    """What the member did from ``start`` to ``end``; everything they did when not given."""
+    """What the member did from ``start`` to ``end``; everything they did when not given.
+    ``progress`` hears each of `STAGES` as it begins."""
+    next_stage = stage_counter(STAGES, progress)
+    next_stage()
     shown_start, shown_end = certificate_period(member, start, end, now=now)
+    next_stage()
+    met = meetings(member, start, end, now=now)
+    next_stage()
+    reviewed = resources(member, start, end)
+    next_stage()
+    designed = surveys(member, start, end)
+    next_stage()
+    involved = projects(member, start, end)
+    next_stage()
+    trained = training(member, start, end)
+    next_stage()
     return CertificateFigures(
         name=member_name(member),
         joined_on=_day(member.joined_at),
         start=shown_start,
         end=shown_end,
-        meetings=meetings(member, start, end, now=now),
-        resources=resources(member, start, end),
-        surveys=surveys(member, start, end),
-        projects=projects(member, start, end),
-        training=training(member, start, end),
+        meetings=met,
+        resources=reviewed,
+        surveys=designed,
+        projects=involved,
+        training=trained,
     )

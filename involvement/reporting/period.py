@@ -20,7 +20,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -57,6 +56,7 @@ from members.models import ConsentText, EqualityMonitoring, Member
 from surveys.models import Answer, Choice, Question, Response, ReviewComment, Survey
 
 from ..models import ImpactItem, Project, ProjectMember, Quote, RungChange, rung_label
+from . import Progress, stage_counter
 
 ACTIVE = Member.Status.ACTIVE
 NOT_ANSWERED = "Not answered"
@@ -1069,7 +1069,7 @@ def period_figures(
     end: dt.date,
     *,
     now: dt.datetime | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> PeriodFigures:
     """Every figure of the involvement report for ``start`` to ``end`` (inclusive, UK days).
 
@@ -1078,13 +1078,7 @@ def period_figures(
     if end < start:
         raise ValueError("The end of the period must be on or after its start.")
     period = Period(start=start, end=end, now=now or timezone.now())
-    stages = iter(enumerate(STAGES, 1))
-
-    def next_stage() -> None:
-        n, title = next(stages)
-        if progress is not None:
-            progress(n, len(STAGES), title)
-
+    next_stage = stage_counter(STAGES, progress)
     next_stage()
     people = _people(period)
     next_stage()

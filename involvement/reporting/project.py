@@ -18,14 +18,23 @@ from django.utils import timezone
 
 from common.formatting import day_month_year
 from common.suppression import Cell, cell, suppress
-from involvement.models import RUNG_MEANINGS, ImpactItem, Project, Quote, Rung, rung_label
+from involvement.models import RUNG_MEANINGS, ImpactItem, Project, Rung, rung_label
 from library.models import Resource
 from meetings.models import Meeting, Registration
-from members.consent import latest_consent_given
-from members.models import ConsentText, Member
 from surveys.models import Response, Survey
 
+from . import Progress, stage_counter
+from .period import quotes_allowed
+
 NOT_RECORDED = "Not recorded."
+# The case study's sections, in order: progress hears each as its figures are worked out.
+STAGES = (
+    "The good practice template",
+    "The ladder of co-production",
+    "Meetings, resources and surveys",
+    "You said, we did",
+    "In members' own words",
+)
 
 
 # ---- The good-practice template ------------------------------------------------------------
@@ -375,13 +384,6 @@ def impact_items(project: Project) -> list[ImpactRow]:
     ]
 
 
-def members_agreeing_to_quotes():
-    """Members whose newest decision on the use of their anonymised words is yes."""
-    return Member.objects.annotate(words_given=latest_consent_given(ConsentText.Purpose.ANONYMISED_WORDS)).filter(
-        words_given=True, erased_at__isnull=True
-    )
-
-
 @dataclass(frozen=True)
 class QuoteRow:
     text: str
@@ -392,8 +394,8 @@ def quotes(project: Project) -> list[QuoteRow]:
     """Quotes about the project (or one of its "you said, we did" items) from members who agree,
     right now, to the use of their anonymised words. Never with a name (one query)."""
     chosen = (
-        Quote.objects.filter(Q(project=project) | Q(impact_item__project=project))
-        .filter(member__in=members_agreeing_to_quotes().values("pk"))
+        quotes_allowed()
+        .filter(Q(project=project) | Q(impact_item__project=project))
         .order_by("said_on", "pk")
         .only("text", "said_on")
         .distinct()
@@ -415,14 +417,27 @@ class ProjectFigures:
     quotes: list[QuoteRow]
 
 
-def project_figures(project: Project, *, now: dt.datetime | None = None) -> ProjectFigures:
-    """Everything the case study shows, in a fixed number of queries."""
+def project_figures(
+    project: Project, *, now: dt.datetime | None = None, progress: Progress | None = None
+) -> ProjectFigures:
+    """Everything the case study shows, in a fixed number of queries. ``progress`` hears each
+    of `STAGES` as it begins."""
+    next_stage = stage_counter(STAGES, progress)
+    next_stage()
+    name, rows = template_name(project), template_rows(project)
+    next_stage()
+    rungs = ladder(project)
+    next_stage()
+    linked = links(project, now=now)
+    next_stage()
+    impact = impact_items(project)
+    next_stage()
     return ProjectFigures(
         project=project,
-        template_name=template_name(project),
-        rows=template_rows(project),
-        ladder=ladder(project),
-        links=links(project, now=now),
-        impact=impact_items(project),
+        template_name=name,
+        rows=rows,
+        ladder=rungs,
+        links=linked,
+        impact=impact,
         quotes=quotes(project),
     )

@@ -19,6 +19,16 @@ from surveys.models import ReviewComment, Survey
 from surveys.results import Results, survey_results
 from surveys.selectors import load_structure
 
+from . import Progress, stage_counter
+
+# The report's sections, in order: progress hears each as its figures are worked out.
+STAGES = (
+    "About the survey",
+    "How members shaped the questions",
+    "The answers",
+    "Responses over time",
+)
+
 AUDIENCES = {
     Survey.Audience.MEMBERS: ("Members of the group. They answered with their names; this report shows only totals."),
     Survey.Audience.ANONYMOUS: "Members of the group, anonymously.",
@@ -109,6 +119,15 @@ class SurveyFigures:
     results: Results
 
 
-def survey_figures(survey: Survey) -> SurveyFigures:
-    """Everything the survey report shows, in a fixed number of queries."""
-    return SurveyFigures(facts=survey_facts(survey), co_design=co_design(survey), results=answers(survey))
+def survey_figures(survey: Survey, *, progress: Progress | None = None) -> SurveyFigures:
+    """Everything the survey report shows, in a fixed number of queries. ``progress`` hears
+    each of `STAGES` as it begins (the last, responses over time, comes with the answers)."""
+    next_stage = stage_counter(STAGES, progress)
+    next_stage()
+    facts = survey_facts(survey)
+    next_stage()
+    shaped = co_design(survey)
+    next_stage()
+    results = answers(survey)
+    next_stage()
+    return SurveyFigures(facts=facts, co_design=shaped, results=results)

@@ -12,13 +12,11 @@ The worker, the admin and the management command use only what this package expo
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 
 from django.utils.text import slugify
 
 from involvement.models import ReportRun
-
-Progress = Callable[[int, int, str], None]
+from involvement.reporting import Progress
 
 KINDS = tuple(ReportRun.Kind.values)
 
@@ -29,20 +27,8 @@ def _module(kind: str):
     return importlib.import_module(f"{__name__}.{kind}")
 
 
-def _sections() -> dict[str, list[str]]:
-    sections = {}
-    for kind in KINDS:
-        try:
-            sections[kind] = list(_module(kind).SECTIONS)
-        except ModuleNotFoundError as error:
-            # A report kind whose module is not written yet has no sections to show.
-            if error.name != f"{__name__}.{kind}":
-                raise
-    return sections
-
-
 # Section titles per ReportRun.Kind value, in the order each report works through them.
-SECTIONS: dict[str, list[str]] = _sections()
+SECTIONS: dict[str, list[str]] = {kind: list(_module(kind).SECTIONS) for kind in KINDS}
 
 
 def _no_progress(n: int, total: int, title: str) -> None:

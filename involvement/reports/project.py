@@ -10,13 +10,7 @@ from involvement.reporting import project as figures
 
 from .document import Document, period_label, render_document
 
-SECTIONS = [
-    "The good practice template",
-    "The ladder of co-production",
-    "Meetings, resources and surveys",
-    "You said, we did",
-    "In members' own words",
-]
+SECTIONS = list(figures.STAGES)
 SECTION_IDS = ["template", "ladder", "linked", "impact", "words"]
 
 
@@ -24,23 +18,12 @@ def build(run: ReportRun, progress: Callable[[int, int, str], None]) -> bytes:
     project = run.project
     if project is None:
         raise ValueError("A project case study needs a project.")
-    total = len(SECTIONS)
-    progress(1, total, SECTIONS[0])
-    template_name = figures.template_name(project)
-    rows = figures.template_rows(project)
-    progress(2, total, SECTIONS[1])
-    ladder = figures.ladder(project)
-    progress(3, total, SECTIONS[2])
-    links = figures.links(project)
-    progress(4, total, SECTIONS[3])
-    impact = figures.impact_items(project)
-    progress(5, total, SECTIONS[4])
-    quotes = figures.quotes(project)
+    case_study = figures.project_figures(project, progress=progress)
     document = Document(
         title="Project case study",
         subtitle=project.title,
         period_label=period_label(project.started_on, project.completed_on),
-        description=f"{template_name}: {project.title}",
+        description=f"{case_study.template_name}: {project.title}",
         sections=list(zip(SECTION_IDS, SECTIONS, strict=True)),
     )
     return render_document(
@@ -48,11 +31,11 @@ def build(run: ReportRun, progress: Callable[[int, int, str], None]) -> bytes:
         document,
         {
             "project": project,
-            "template_name": template_name,
-            "rows": rows,
-            "ladder": ladder,
-            "links": links,
-            "impact": impact,
-            "quotes": quotes,
+            "template_name": case_study.template_name,
+            "rows": case_study.rows,
+            "ladder": case_study.ladder,
+            "links": case_study.links,
+            "impact": case_study.impact,
+            "quotes": case_study.quotes,
         },
     )

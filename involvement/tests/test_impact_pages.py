@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from involvement.dashboard import dashboard_entries
 from involvement.models import ImpactItem, ProjectMember, Quote, Rung
+from library.models import Resource
 from library.tests.factories import published_resource, resource
 from meetings.tests.factories import MeetingFactory
 from members import dashboard
@@ -160,6 +161,17 @@ def test_where_an_item_was_raised_links_to_what_the_viewer_may_open(joined, memb
     assert leaflet_link in for_member and leaflet_link in for_public
     # A draft is nobody's business outside the team: not even its title.
     assert "A leaflet still being written" not in for_member + for_public
+
+
+def test_a_leaflet_being_revised_shows_its_published_title_not_the_working_one(anonymous):
+    leaflet = published_resource(title="Your first appointment")
+    Resource.objects.filter(pk=leaflet.pk).update(title="Working title staff have not published")
+    item(you_said="Raised on a leaflet.", source=Source.REVIEW, resource=leaflet, is_public=True)
+
+    page = _html(anonymous.get(LIST))
+
+    assert f'<a href="{reverse("library:resource", args=[leaflet.pk])}">Your first appointment</a>' in page
+    assert "Working title staff have not published" not in page
 
 
 def _many_items(count: int) -> None:
@@ -398,15 +410,20 @@ def test_a_members_download_has_their_projects_and_words(joined):
     assert rows[1]["words"] == "It helped to be asked."
 
 
-def test_erasure_removes_a_members_credits_and_words_from_every_project(joined, member_client):
+def test_erasure_removes_a_members_credits_and_words_from_every_project(joined, coordinator_client):
     shown = project()
     involve(shown, joined, named=True, credited_as="Amira")
     involve(shown, MemberFactory(active=True))
     quote(member=joined, words="It helped to be asked.", project=shown)
+    url = reverse("impact:project", args=[shown.pk])
+    assert "2 members of the group" in _html(coordinator_client.get(url))
 
     erase_member(member=joined)
 
     assert not ProjectMember.objects.filter(member=joined).exists()
     assert not Quote.objects.filter(member=joined).exists()
-    coordinator_view = ProjectMember.objects.filter(project=shown)
-    assert coordinator_view.count() == 1
+    assert ProjectMember.objects.filter(project=shown).count() == 1
+    page = _html(coordinator_client.get(url))
+    assert "1 member of the group" in page
+    assert "Amira" not in page
+    assert "It helped to be asked." not in page

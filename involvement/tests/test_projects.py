@@ -256,8 +256,11 @@ def test_the_service_refuses_what_the_admin_refuses(db):
 
 def test_every_item_change_is_audited(coordinator, coordinator_client):
     made = item()
-    _post(coordinator_client, made, we_did="We changed the letter.", status=Status.DONE)
-    assert made.history.latest().history_user == coordinator
+    response = _post(coordinator_client, made, we_did="We changed the letter.", status=Status.DONE)
+    assert response.status_code == 302
+    latest = made.history.latest()
+    assert latest.history_user == coordinator
+    assert (latest.we_did, latest.status) == ("We changed the letter.", Status.DONE)
 
 
 # --- Who may use these admin pages ----------------------------------------------------------
